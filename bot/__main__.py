@@ -1,0 +1,285 @@
+"""The command line: run the bot, chat in the console, ask the engine, manage content."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.catalog.loader import ContentError, load_content
+from bot.config import ConfigError, Settings, load_settings
+from bot.i18n import SUPPORTED_LANGUAGES
+
+EXIT_OK, EXIT_USAGE = 0, 2
+log = logging.getLogger("bot")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with status 2 and one clear line on bad arguments."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _language(value: str) -> str:
+    if value not in SUPPORTED_LANGUAGES:
+        raise argparse.ArgumentTypeError(
+            f"unknown language '{value}' (supported: {', '.join(SUPPORTED_LANGUAGES)})"
+        )
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="lotse", description="Lotse: answers and referrals for NRW's refugee support."
+    )
+    parser.add_argument(
+        "--log-level",
+        default=None,
+        help="DEBUG, INFO, WARNING or ERROR (default: LOG_LEVEL or INFO)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser(
+        "run",
+        help="run the bot (the console when no BOT_TOKEN is set)",
+        description="Run the bot with Telegram long polling (or a webhook if WEBHOOK_URL is set). "
+        "Without BOT_TOKEN it opens the local chat console instead.",
+    )
+    console = sub.add_parser(
+        "console",
+        help="chat with the bot in the terminal",
+        description="Chat with the bot in the terminal through the same handlers Telegram uses. "
+        "Type a number to press a button; 'quit' or Ctrl-D ends.",
+    )
+    console.add_argument(
+        "--user-id", type=int, default=1, help="the Telegram user id to act as (default 1)"
+    )
+    console.add_argument("--lang", type=_language, help="the Telegram language code of that user")
+    console.add_argument(
+        "--role",
+        choices=("volunteer", "advisor", "coach", "admin"),
+        help="give that user a role first",
+    )
+
+    ask = sub.add_parser(
+        "ask",
+        help="ask the answering engine a question",
+        description="Ask the free-text engine as the bot would. TEXT '-' reads one question a line "
+        "from stdin and prints one JSON object a line.",
+    )
+    ask.add_argument(
+        "text", metavar="TEXT", help="the question, or '-' for one question a line on stdin"
+    )
+    ask.add_argument(
+        "--lang",
+        type=_language,
+        help="the user's language (default: detected, else DEFAULT_LANGUAGE)",
+    )
+    ask.add_argument("--municipality", metavar="ID", help="the user's municipality id")
+    ask.add_argument(
+        "--content",
+        metavar="DIR",
+        type=Path,
+        help="use this content directory instead of the database",
+    )
+    ask.add_argument("--json", action="store_true", help="print exactly one JSON object")
+
+    content = sub.add_parser("content", help="validate, import or export content")
+    csub = content.add_subparsers(dest="content_command", required=True, parser_class=_Parser)
+    validate = csub.add_parser(
+        "validate",
+        help="check a content directory",
+        description="Check a content directory; exit 2 with 'file:line: problem' lines.",
+    )
+    validate.add_argument("path", metavar="DIR", type=Path)
+    validate.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    imp = csub.add_parser(
+        "import",
+        help="replace the stored content (all or nothing)",
+        description="Import a content directory or file into the database, all or nothing. "
+        "Importing content equal to the stored content changes nothing.",
+    )
+    imp.add_argument("path", metavar="DIR|FILE", type=Path)
+    imp.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    exp = csub.add_parser(
+        "export",
+        help="write the stored content as YAML",
+        description="Write the stored content as YAML files (one per kind) into DIR.",
+    )
+    exp.add_argument("path", metavar="DIR", type=Path)
+    exp.add_argument("--json", action="store_true", help="print exactly one JSON object")
+
+    sub.add_parser(
+        "migrate",
+        help="bring the database schema up to date",
+        description="Apply all database migrations (alembic upgrade head).",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"lotse: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(
+        level=(args.log_level or settings.log_level).upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        return COMMANDS[args.command](args, settings)
+    except ContentError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services import bootstrap
+
+    if not settings.bot_token:
+        print("No BOT_TOKEN set: starting the local chat console instead of Telegram.", flush=True)
+        services = bootstrap(settings)
+        from bot.chat.console import run_console
+
+        asyncio.run(run_console(services))
+        return EXIT_OK
+    from bot.app import run_bot
+
+    run_bot(bootstrap(settings))
+    return EXIT_OK
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.chat.console import run_console
+    from bot.services import bootstrap
+
+    services = bootstrap(settings)
+    asyncio.run(run_console(services, user_id=args.user_id, lang=args.lang, role=args.role))
+    return EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answers.engine import AnswerEngine
+    from bot.answers.normalise import guess_language
+
+    if args.content is not None:
+        engine = AnswerEngine(load_content(args.content))
+    else:
+        from bot.services import bootstrap
+
+        engine = bootstrap(settings).engine
+
+    def one(text: str) -> dict:
+        lang = args.lang or guess_language(text) or settings.default_language
+        decision = engine.ask(text, lang, args.municipality)
+        return {
+            "lang": lang,
+            "answer_id": decision.answer_id,
+            "suggestions": list(decision.suggestions),
+            "hits": [
+                {"id": h.id, "kind": h.kind, "score": round(h.score, 4)} for h in decision.hits
+            ],
+        }
+
+    if args.text == "-":
+        for line in sys.stdin:
+            print(json.dumps(one(line.rstrip("\n")), ensure_ascii=False), flush=True)
+        return EXIT_OK
+    result = one(args.text)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"answer: {result['answer_id'] or '-'}")
+        if result["suggestions"]:
+            print(f"did you mean: {', '.join(result['suggestions'])}")
+        for hit in result["hits"]:
+            print(f"  {hit['score']:.3f}  {hit['kind']}  {hit['id']}")
+    return EXIT_OK
+
+
+def _summary(content) -> dict[str, int]:
+    from bot.catalog.schema import KINDS
+
+    return {kind: len(content.of_kind(kind)) for kind in KINDS}
+
+
+def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
+    if args.content_command == "validate":
+        try:
+            content = load_content(args.path)
+        except ContentError as exc:
+            if args.json:
+                print(json.dumps({"valid": False, "problems": exc.problems}, ensure_ascii=False))
+            else:
+                print("\n".join(exc.problems))
+            return EXIT_USAGE
+        counts = _summary(content)
+        if args.json:
+            print(json.dumps({"valid": True, "problems": [], "entries": counts}))
+        else:
+            print("valid: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+        return EXIT_OK
+
+    from bot.catalog.export import export_content
+    from bot.catalog.store import load_stored, save_content
+    from bot.db.migrate import upgrade
+    from bot.db.session import Database
+
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    if args.content_command == "import":
+        content = load_content(args.path)
+        with db.session() as session:
+            result = save_content(session, content, origin="import")
+        out = {"version": result.version, "changed": result.changed, "entries": _summary(content)}
+        text = (
+            f"imported {result.entries} entries as version {result.version}"
+            if result.changed
+            else f"no change: the stored content (version {result.version}) is the same"
+        )
+    else:
+        with db.session() as session:
+            content = load_stored(session)
+        if content is None:
+            print("lotse: the database has no content to export", file=sys.stderr)
+            return EXIT_USAGE
+        files = export_content(content, args.path)
+        out = {
+            "version": content.version,
+            "files": [str(p) for p in files],
+            "entries": _summary(content),
+        }
+        text = f"exported version {content.version} to {len(files)} files in {args.path}"
+    print(json.dumps(out) if args.json else text)
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "console": cmd_console,
+    "ask": cmd_ask,
+    "content": cmd_content,
+    "migrate": cmd_migrate,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

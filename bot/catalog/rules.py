@@ -1,0 +1,85 @@
+"""Check the shape of eligibility rules: known facts, known values, sensible bounds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from bot.catalog.schema import FACTS, GERMAN_LEVELS, STATUSES
+
+OPERATORS = ("min", "max", "in", "equals")
+Report = Callable[[int, str], None]
+
+
+def _line(node: Any, key: str | None = None) -> int:
+    if hasattr(node, "line_of"):
+        return node.line_of(key) if key else node.line
+    return 0
+
+
+def _value_ok(kind: str, value: Any, municipalities: Iterable[str]) -> bool:
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 130
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "status":
+        return value in STATUSES
+    if kind == "german_level":
+        return value in GERMAN_LEVELS
+    return value in set(municipalities)
+
+
+def check_rule(rule: Any, municipalities: Iterable[str], report: Report) -> None:
+    """Report every problem in an eligibility rule tree (`all`/`any`, conditions)."""
+    municipalities = tuple(municipalities)
+    if not isinstance(rule, Mapping):
+        report(_line(rule), "a rule must be a mapping")
+        return
+    if "fact" in rule:
+        _check_condition(rule, municipalities, report)
+        return
+    if not rule or set(rule) - {"all", "any"}:
+        others = ", ".join(sorted(map(str, set(rule) - {"all", "any"}))) or "nothing"
+        report(_line(rule), f"a rule group takes 'all' and/or 'any', not {others}")
+        return
+    for key in ("all", "any"):
+        if key not in rule:
+            continue
+        items = rule[key]
+        if not isinstance(items, list) or not items:
+            report(_line(rule, key), f"'{key}' must be a non-empty list of conditions")
+            continue
+        for item in items:
+            check_rule(item, municipalities, report)
+
+
+def _check_condition(cond: Mapping[str, Any], municipalities: tuple[str, ...], report: Report):
+    line = _line(cond)
+    fact = cond.get("fact")
+    if fact not in FACTS:
+        report(line, f"unknown fact '{fact}' (known: {', '.join(FACTS)})")
+        return
+    kind = FACTS[fact]
+    ops = [k for k in cond if k != "fact"]
+    unknown = [k for k in ops if k not in OPERATORS]
+    if unknown or not ops:
+        report(line, f"condition on '{fact}' needs min/max, in or equals, not {unknown or 'none'}")
+        return
+    if ("min" in cond or "max" in cond) and kind != "int":
+        report(line, f"'{fact}' is not a number: use 'in' or 'equals'")
+        return
+    for op in ("min", "max"):
+        if op in cond and not _value_ok("int", cond[op], municipalities):
+            report(line, f"'{op}' of '{fact}' must be a whole number between 0 and 130")
+    if "min" in cond and "max" in cond and cond["min"] > cond["max"]:
+        report(line, f"'min' of '{fact}' is greater than 'max'")
+    if "equals" in cond and not _value_ok(kind, cond["equals"], municipalities):
+        report(line, f"unknown value '{cond['equals']}' for '{fact}'")
+    if "in" in cond:
+        values = cond["in"]
+        if not isinstance(values, list) or not values:
+            report(line, f"'in' of '{fact}' must be a non-empty list")
+            return
+        for value in values:
+            if not _value_ok(kind, value, municipalities):
+                report(line, f"unknown value '{value}' for '{fact}'")

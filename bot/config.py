@@ -1,0 +1,150 @@
+"""Settings from the environment (and an optional .env); nothing is read at import time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.i18n import SUPPORTED_LANGUAGES
+
+DEFAULT_DATABASE_URL = "sqlite:///data/lotse.db"
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
+ROLES = ("volunteer", "advisor", "coach", "admin")
+
+
+class ConfigError(Exception):
+    """A setting has a wrong value; the message names the variable."""
+
+    def __init__(self, variable: str, problem: str):
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_base_url: str = DEFAULT_BASE_URL
+    telegram_base_file_url: str = DEFAULT_BASE_FILE_URL
+    timezone: str = "Europe/Berlin"
+    default_language: str = "de"
+    content_dir: Path = Path("content")
+    admin_user_ids: frozenset[int] = field(default_factory=frozenset)
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None
+    unanswered_retention_days: int = 90
+    log_level: str = "INFO"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _url(name: str, value: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise ConfigError(name, f"'{value}' is not a valid {'/'.join(schemes)} URL")
+    return value.rstrip("/") if name.startswith("TELEGRAM") else value
+
+
+def normalise_database_url(value: str, name: str = "DATABASE_URL") -> str:
+    """Check a database URL and pick our drivers (psycopg 3 for PostgreSQL)."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ConfigError(name, f"'{value}' is not a database URL") from None
+    backend = url.get_backend_name()
+    if backend == "postgres" or (backend == "postgresql" and url.drivername == "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+    elif backend != "sqlite" and backend != "postgresql":
+        raise ConfigError(name, f"only sqlite and postgresql are supported, not '{backend}'")
+    return url.render_as_string(hide_password=False)
+
+
+def _int(name: str, value: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(name, f"'{value}' is not a whole number") from None
+    if not low <= number <= high:
+        raise ConfigError(name, f"{number} is not between {low} and {high}")
+    return number
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, dotenv: str | Path | None = ".env"
+) -> Settings:
+    """Read settings from env (default: os.environ plus .env); raise ConfigError if wrong."""
+    if env is None:
+        values = dict(os.environ)
+        if dotenv and Path(dotenv).is_file():
+            from dotenv import dotenv_values
+
+            for key, value in dotenv_values(dotenv).items():
+                if value is not None:
+                    values.setdefault(key, value)
+    else:
+        values = dict(env)
+
+    def get(name: str) -> str | None:
+        value = values.get(name)
+        return value.strip() if value and value.strip() else None
+
+    kwargs: dict[str, object] = {}
+    if token := get("BOT_TOKEN"):
+        if ":" not in token or not token.split(":", 1)[0].isdigit():
+            raise ConfigError("BOT_TOKEN", "does not look like a bot token (123456:ABC...)")
+        kwargs["bot_token"] = token
+    if url := get("DATABASE_URL"):
+        kwargs["database_url"] = normalise_database_url(url)
+    for name, key in (
+        ("TELEGRAM_BASE_URL", "telegram_base_url"),
+        ("TELEGRAM_BASE_FILE_URL", "telegram_base_file_url"),
+    ):
+        if url := get(name):
+            kwargs[key] = _url(name, url)
+    if url := get("WEBHOOK_URL"):
+        kwargs["webhook_url"] = _url("WEBHOOK_URL", url, ("https", "http"))
+    if tz := get("TIMEZONE"):
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError("TIMEZONE", f"'{tz}' is not a known time zone") from None
+        kwargs["timezone"] = tz
+    if lang := get("DEFAULT_LANGUAGE"):
+        if lang not in SUPPORTED_LANGUAGES:
+            raise ConfigError(
+                "DEFAULT_LANGUAGE", f"'{lang}' is not one of {', '.join(SUPPORTED_LANGUAGES)}"
+            )
+        kwargs["default_language"] = lang
+    if directory := get("CONTENT_DIR"):
+        kwargs["content_dir"] = Path(directory)
+    if ids := get("ADMIN_USER_IDS"):
+        parsed = set()
+        for part in ids.replace(";", ",").split(","):
+            if part.strip():
+                parsed.add(_int("ADMIN_USER_IDS", part.strip(), 1, 2**53))
+        kwargs["admin_user_ids"] = frozenset(parsed)
+    if port := get("WEBHOOK_PORT"):
+        kwargs["webhook_port"] = _int("WEBHOOK_PORT", port, 1, 65535)
+    if listen := get("WEBHOOK_LISTEN"):
+        kwargs["webhook_listen"] = listen
+    if secret := get("WEBHOOK_SECRET"):
+        kwargs["webhook_secret"] = secret
+    if days := get("UNANSWERED_RETENTION_DAYS"):
+        kwargs["unanswered_retention_days"] = _int("UNANSWERED_RETENTION_DAYS", days, 1, 3650)
+    if level := get("LOG_LEVEL"):
+        if level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ConfigError("LOG_LEVEL", f"'{level}' is not DEBUG, INFO, WARNING or ERROR")
+        kwargs["log_level"] = level.upper()
+    return Settings(**kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Users: language, municipality and roles of the people who use the bot."""
