@@ -58,7 +58,9 @@ def test_changed_content_gets_a_new_version(db: Database, tmp_path: Path):
         save_content(session, load_content(FIXTURE), origin="test")
     export_content(load_content(FIXTURE), tmp_path)
     faq = tmp_path / "faq.yaml"
-    faq.write_text(faq.read_text(encoding="utf-8").replace("Seit wann", "Ab wann"), encoding="utf-8")
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("Seit wann", "Ab wann"), encoding="utf-8"
+    )
     with db.session() as session:
         result = save_content(session, load_content(tmp_path), origin="test")
     assert result.changed and result.version == 2
@@ -70,9 +72,8 @@ def test_a_failed_import_leaves_the_stored_content_unchanged(db: Database, tmp_p
     with db.session() as session:
         before = session.scalar(select(func.count()).select_from(ContentEntryRow))
     (tmp_path / "bad.yaml").write_text("faq:\n  - id: x\n", encoding="utf-8")
-    with pytest.raises(ContentError):
-        with db.session() as session:
-            save_content(session, load_content(tmp_path), origin="test")
+    with pytest.raises(ContentError), db.session() as session:
+        save_content(session, load_content(tmp_path), origin="test")
     with pytest.raises(RuntimeError), db.session() as session:
         save_content(session, load_content(FIXTURE).__class__(), origin="test")
         raise RuntimeError("crash in the middle of an import")

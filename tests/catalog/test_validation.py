@@ -49,7 +49,12 @@ CASES = [
         "base.yaml:7:",
         "duplicate program id 'p' (first at bad.yaml:2)",
     ),
-    ("no translations", "faq:\n  - id: a\n    scope: nrw\n", "bad.yaml:2:", "'translations' is missing"),
+    (
+        "no translations",
+        "faq:\n  - id: a\n    scope: nrw\n",
+        "bad.yaml:2:",
+        "'translations' is missing",
+    ),
     (
         "no German",
         "faq:\n  - id: a\n    translations:\n      en: {questions: [q], answer: a}\n",
@@ -171,7 +176,12 @@ CASES = [
         "bad.yaml:7:",
         "is not a number",
     ),
-    ("municipality without name", "municipalities:\n  - id: bonn\n", "bad.yaml:2:", "'name' is missing"),
+    (
+        "municipality without name",
+        "municipalities:\n  - id: bonn\n",
+        "bad.yaml:2:",
+        "'name' is missing",
+    ),
     (
         "unknown kreis",
         "municipalities:\n  - id: bruehl\n    name: Brühl\n    kreis: rhein-erft\n",
