@@ -65,13 +65,16 @@ def _check_condition(cond: Mapping[str, Any], municipalities: tuple[str, ...], r
     if unknown or not ops:
         report(line, f"condition on '{fact}' needs min/max, in or equals, not {unknown or 'none'}")
         return
-    if ("min" in cond or "max" in cond) and kind != "int":
+    if ("min" in cond or "max" in cond) and kind not in ("int", "german_level"):
         report(line, f"'{fact}' is not a number: use 'in' or 'equals'")
         return
     for op in ("min", "max"):
-        if op in cond and not _value_ok("int", cond[op], municipalities):
-            report(line, f"'{op}' of '{fact}' must be a whole number between 0 and 130")
-    if "min" in cond and "max" in cond and cond["min"] > cond["max"]:
+        if op in cond and not _value_ok(kind, cond[op], municipalities):
+            expected = "a whole number between 0 and 130" if kind == "int" else "a German level"
+            report(line, f"'{op}' of '{fact}' must be {expected}")
+            return
+    rank = GERMAN_LEVELS.index if kind == "german_level" else int
+    if "min" in cond and "max" in cond and rank(cond["min"]) > rank(cond["max"]):
         report(line, f"'min' of '{fact}' is greater than 'max'")
     if "equals" in cond and not _value_ok(kind, cond["equals"], municipalities):
         report(line, f"unknown value '{cond['equals']}' for '{fact}'")
