@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from bot.catalog.loader import ContentError, load_content
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import SUPPORTED_LANGUAGES
@@ -142,6 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.problems:
             print(line, file=sys.stderr)
         return EXIT_USAGE
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        print(f"lotse: cannot use the database ({reason}); check DATABASE_URL", file=sys.stderr)
+        return 1
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

@@ -37,6 +37,11 @@ RLM = "\u200f"
 FSI, PDI = "\u2068", "\u2069"
 
 
+def N_(message: str) -> str:
+    """Mark a module-level string for extraction; translate it later with a Translator."""
+    return message
+
+
 def negotiate(code: str | None, default: str = "de") -> str:
     """Return the supported language for a Telegram language code like 'de-AT'."""
     if not code:

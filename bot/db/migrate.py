@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from bot.db.session import ensure_sqlite_dir
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 MIGRATIONS = ROOT / "migrations"
 
@@ -22,6 +24,7 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at url up to revision."""
+    ensure_sqlite_dir(url)
     command.upgrade(alembic_config(url), revision)
 
 

@@ -17,8 +17,7 @@ class Database:
     def __init__(self, url: str, echo: bool = False):
         self.url = url
         parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        ensure_sqlite_dir(url)
         self.engine: Engine = create_engine(url, echo=echo, pool_pre_ping=True)
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -36,6 +35,13 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def ensure_sqlite_dir(url: str) -> None:
+    """Create the folder of a SQLite database file if it does not exist yet."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -1,0 +1,141 @@
+"""Telegram handlers for free-text questions and the buttons under answers and suggestions."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot.answers import views
+from bot.answers.lookup import visible_entry
+from bot.answers.unanswered import record_unanswered
+from bot.catalog.schema import FaqEntry
+from bot.chat.context import LotseContext
+from bot.chat.errors import stale_button
+from bot.chat.keyboards import TOKEN, resolve
+from bot.chat.render import Reply
+from bot.chat.send import answer, edit, set_buttons
+
+#: The question a user was offered suggestions for; kept in memory only until they choose.
+PENDING = "pending_question"
+COMMANDS: tuple[tuple[str, str], ...] = ()
+
+
+def _today(context: LotseContext) -> date:
+    return datetime.now(context.services.settings.tz).date()
+
+
+def _entry(context: LotseContext, value: str) -> FaqEntry | None:
+    """Return the entry a button stands for, if this user may see it today."""
+    content = context.services.content
+    entry_id = resolve(value, content.faq)
+    if entry_id is None:
+        return None
+    return visible_entry(content, entry_id, context.profile.municipality, _today(context))
+
+
+def _decide(context: LotseContext, text: str) -> Reply:
+    """Ask the engine and turn its decision into a reply (recording what it cannot answer)."""
+    profile, t = context.profile, context.t
+    decision = context.services.engine.ask(
+        text, profile.language, municipality=profile.municipality, today=_today(context)
+    )
+    context.user_data.pop(PENDING, None)
+    if decision.kind == "answer" and (entry := _entry(context, decision.answer_id or "")):
+        return views.entry_reply(t, entry)
+    offered = [e for e in (_entry(context, i) for i in decision.suggestions) if e is not None]
+    if decision.kind in ("answer", "suggest") and offered:
+        context.user_data[PENDING] = text
+        return views.suggestions(t, offered)
+    if decision.kind in ("smalltalk", "empty"):
+        return views.smalltalk(t, decision.smalltalk)
+    with context.session() as session:
+        record_unanswered(session, text, profile.language, profile.municipality)
+    return views.unknown(t)
+
+
+async def on_text(update: Update, context: LotseContext) -> None:
+    """Answer a free-text question, offer choices, or say honestly that I don't know yet."""
+    text = update.effective_message.text if update.effective_message else None
+    await answer(update, _decide(context, text or ""))
+
+
+async def on_other(update: Update, context: LotseContext) -> None:
+    """Say that only text messages are understood."""
+    await answer(update, views.text_only(context.t))
+
+
+async def show_suggestion(update: Update, context: LotseContext) -> None:
+    """Show the answer a user picked from the suggestions."""
+    entry = _entry(context, context.matches[0].group(1)) if context.matches else None
+    if entry is None:
+        return await stale_button(update, context)
+    context.user_data.pop(PENDING, None)
+    await update.callback_query.answer()
+    await set_buttons(update, ())
+    await answer(update, views.entry_reply(context.t, entry))
+
+
+async def none_fits(update: Update, context: LotseContext) -> None:
+    """Pass the pending question on to the team, then forget it."""
+    question = context.user_data.pop(PENDING, None)
+    await update.callback_query.answer()
+    if not question:
+        await edit(update, views.ask_again(context.t))
+        return
+    profile = context.profile
+    with context.session() as session:
+        record_unanswered(session, question, profile.language, profile.municipality)
+    await set_buttons(update, ())
+    await answer(update, views.passed_on(context.t))
+
+
+async def choose_language(update: Update, context: LotseContext) -> None:
+    """Swap the button under an answer for the languages the answer is written in."""
+    entry = _entry(context, context.matches[0].group(1)) if context.matches else None
+    if entry is None:
+        return await stale_button(update, context)
+    await update.callback_query.answer()
+    await set_buttons(update, views.language_choice(context.t, entry))
+
+
+async def back_to_answer(update: Update, context: LotseContext) -> None:
+    """Put the "in another language" button back under the answer."""
+    entry = _entry(context, context.matches[0].group(1)) if context.matches else None
+    if entry is None:
+        return await stale_button(update, context)
+    await update.callback_query.answer()
+    await set_buttons(update, (views.other_language_row(context.t, entry),))
+
+
+async def show_in_language(update: Update, context: LotseContext) -> None:
+    """Send the same answer in the language pressed, ready to forward."""
+    match = context.matches[0] if context.matches else None
+    entry = _entry(context, match.group(1)) if match else None
+    if entry is None or match is None or match.group(2) not in entry.translations:
+        return await stale_button(update, context)
+    await update.callback_query.answer()
+    await set_buttons(update, (views.other_language_row(context.t, entry),))
+    await answer(update, views.entry_reply(context.t, entry, match.group(2)))
+
+
+def register(app: Application) -> None:
+    """Add this slice's handlers to the application (after the set-up conversation)."""
+    buttons = (
+        (show_suggestion, rf"^A:({TOKEN})$"),
+        (none_fits, r"^N$"),
+        (choose_language, rf"^O:({TOKEN})$"),
+        (back_to_answer, rf"^B:({TOKEN})$"),
+        (show_in_language, rf"^T:({TOKEN}):([a-z]{{2,3}})$"),
+    )
+    for callback, pattern in buttons:
+        app.add_handler(CallbackQueryHandler(callback, pattern=re.compile(pattern)))
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
+    app.add_handler(
+        MessageHandler(
+            private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_other
+        )
+    )

@@ -1,0 +1,31 @@
+"""Find the FAQ entries a user may see by id, and a few example questions for them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.catalog.schema import Content, FaqEntry
+
+
+def visible_entry(
+    content: Content, entry_id: str, municipality: str | None, today: date
+) -> FaqEntry | None:
+    """Return the entry if it exists, is state-wide or the user's municipality's, and is valid."""
+    entry = content.faq.get(entry_id)
+    if entry is None or entry.scope not in ("nrw", municipality) or not entry.visible_on(today):
+        return None
+    return entry
+
+
+def example_questions(
+    content: Content, lang: str, municipality: str | None, today: date, count: int = 3
+) -> list[str]:
+    """Return up to count question titles in lang; entries marked `example: true` come first."""
+    visible = [
+        entry
+        for entry in content.faq.values()
+        if lang in entry.translations
+        and visible_entry(content, entry.id, municipality, today) is not None
+    ]
+    visible.sort(key=lambda entry: not entry.extra.get("example"))
+    return [entry.translations[lang].title for entry in visible[:count]]

@@ -1,0 +1,203 @@
+"""One text normaliser for every script, and the word tokens the index is built from."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+import snowballstemmer
+
+from bot.answers.stopwords import stop_words
+
+#: Snowball stemmers for the languages we serve (Ukrainian and the rest use a prefix).
+SNOWBALL = {
+    "de": "german",
+    "en": "english",
+    "ar": "arabic",
+    "fa": "persian",
+    "ru": "russian",
+    "tr": "turkish",
+    "fr": "french",
+}
+#: The script each stemmed language is written in.
+SCRIPT = {
+    "de": "latin",
+    "en": "latin",
+    "fr": "latin",
+    "tr": "latin",
+    "ar": "arabic",
+    "fa": "arabic",
+    "ps": "arabic",
+    "ku": "latin",
+    "uk": "cyrillic",
+    "ru": "cyrillic",
+}
+#: Stemmer used for a word whose script is not its text's (e.g. "Jobcenter" in Arabic).
+BORROWED = {"latin": "de", "arabic": "ar", "cyrillic": "ru"}
+PREFIX = 5
+
+_EXPLICIT = {
+    "\u0640": "",  # tatweel
+    "\u0671": "\u0627",  # alef wasla -> alef
+    "\u0649": "\u064a",  # alef maksura -> yeh
+    "\u06cc": "\u064a",  # Persian yeh -> Arabic yeh
+    "\u06d2": "\u064a",  # yeh barree
+    "\u06a9": "\u0643",  # keheh -> kaf
+    "\u0629": "\u0647",  # teh marbuta -> heh
+    "\u06c0": "\u0647",  # heh with yeh above
+    "\u06c1": "\u0647",  # heh goal
+    "\u06be": "\u0647",  # heh doachashmee
+    "\u06d5": "\u0647",  # ae
+    "\u200c": " ",  # zero-width non-joiner separates Persian word parts
+    "\u0131": "i",  # Turkish dotless i
+    "\u00f8": "o",
+    "\u0111": "d",
+    "\u0142": "l",
+    "\u0153": "oe",
+    "\u00e6": "ae",
+    "\u00df": "ss",
+    "\u0439": "\u0439",  # keep Cyrillic short i (Russian endings need it)
+}
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])")
+
+
+@cache
+def _table() -> list[str]:
+    """Build the translate table for the BMP: marks out, letters to base, digits to ASCII."""
+    table = []
+    for cp in range(0x10000):
+        ch = chr(cp)
+        cat = unicodedata.category(ch)
+        if cat[0] == "M" or cat == "Cf":
+            ch = ""
+        elif cat == "Nd":
+            ch = str(unicodedata.digit(ch))
+        elif cat[0] == "L":
+            nfd = unicodedata.normalize("NFD", ch)
+            if len(nfd) > 1 and all(unicodedata.category(c) == "Mn" for c in nfd[1:]):
+                ch = nfd[0]
+        elif not ch.isalnum():
+            ch = " "
+        table.append(ch)
+    for key, value in _EXPLICIT.items():
+        table[ord(key)] = value
+    return table
+
+
+def _astral(match: re.Match[str]) -> str:
+    ch = match.group()
+    return ch if ch.isalnum() else " "
+
+
+def normalise(text: str) -> str:
+    """Return text folded for matching: one canonical spelling, words separated by one space."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_table())
+    if not text.isascii():
+        text = _ASTRAL.sub(_astral, text)
+    text = text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    return " ".join(_DIGIT_LETTER.sub(" ", text).split())
+
+
+def script_of(word: str) -> str:
+    """Return the script of a normalised word: latin, arabic, cyrillic, digit or other."""
+    ch = word[0]
+    if "a" <= ch <= "z":
+        return "latin"
+    if ch.isdigit():
+        return "digit"
+    cp = ord(ch)
+    if 0x0600 <= cp <= 0x08FF:
+        return "arabic"
+    if 0x0400 <= cp <= 0x052F:
+        return "cyrillic"
+    if cp < 0x0250:
+        return "latin"
+    return "other"
+
+
+@cache
+def _stemmer(lang: str) -> snowballstemmer.Stemmer:
+    return snowballstemmer.stemmer(SNOWBALL[lang])
+
+
+def _stem_arabic(word: str) -> str:
+    # Put back the teh marbuta the normaliser folded, so the stemmer strips it as a suffix.
+    if len(word) > 2 and word.endswith("\u0647"):
+        word = word[:-1] + "\u0629"
+    return _stemmer("ar").stemWord(word).replace("\u0629", "\u0647")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str, lang: str) -> str:
+    """Return the stem of a normalised word written in a text of language lang."""
+    script = script_of(word)
+    if script == "digit":
+        return word
+    if SCRIPT.get(lang) != script:
+        lang = BORROWED.get(script, "")
+    elif lang not in SNOWBALL:
+        return word[:PREFIX]
+    if lang == "ar":
+        return _stem_arabic(word)
+    if lang == "fa":
+        return (_stemmer("fa").stemWord(word) or word).translate(_table())
+    if lang in SNOWBALL:
+        return _stemmer(lang).stemWord(word) or word
+    return word[:PREFIX]
+
+
+def words(text: str, stops: frozenset[str]) -> list[str]:
+    """Return the normalised words of text that are not in stops (nor single letters)."""
+    return [w for w in normalise(text).split() if w not in stops and (len(w) > 1 or w.isdigit())]
+
+
+def content_words(text: str, lang: str) -> list[str]:
+    """Return the normalised words of text that are not stop words of lang."""
+    return words(text, stop_words(lang))
+
+
+def tokens(text: str, lang: str) -> list[str]:
+    """Return the stemmed content words of text as written in language lang."""
+    return [stem(w, lang) for w in content_words(text, lang)]
+
+
+_PERSIAN = set("پچژگکی")
+_ARABIC = set("ةىيكؤئ")
+_UKRAINIAN = set("іїєґ")
+_RUSSIAN = set("ыэъё")
+_LATIN_HINTS = {"de": set("äöüß"), "tr": set("şğı"), "fr": set("éèêàçœ")}
+_LATIN_LANGS = ("de", "en", "fr", "tr")
+
+
+def guess_language(text: str) -> str | None:
+    """Return the language text looks written in, or None when the script does not tell."""
+    letters = [ch for ch in text.casefold() if ch.isalpha()]
+    if not letters:
+        return None
+    arabic = sum("\u0600" <= ch <= "\u06ff" for ch in letters)
+    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
+    latin = sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters)
+    top = max(arabic, cyrillic, latin)
+    if top == arabic and arabic:
+        persian = sum(ch in _PERSIAN for ch in letters)
+        return "fa" if persian > sum(ch in _ARABIC for ch in letters) else "ar"
+    if top == cyrillic:
+        uk = sum(ch in _UKRAINIAN for ch in letters)
+        ru = sum(ch in _RUSSIAN for ch in letters)
+        return "uk" if uk > ru else "ru" if ru > uk else None
+    return _guess_latin(text, letters)
+
+
+def _guess_latin(text: str, letters: list[str]) -> str | None:
+    """Vote with telltale letters and stop words; answer only on a clear lead."""
+    votes = dict.fromkeys(_LATIN_LANGS, 0)
+    for lang, hints in _LATIN_HINTS.items():
+        votes[lang] += 2 * sum(ch in hints for ch in letters)
+    found = normalise(text).split()
+    for lang in _LATIN_LANGS:
+        votes[lang] += sum(w in stop_words(lang) for w in found)
+    ranked = sorted(votes.items(), key=lambda kv: kv[1], reverse=True)
+    (best, first), (_, second) = ranked[0], ranked[1]
+    return best if first >= 2 and first >= 2 * second else None

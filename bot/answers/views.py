@@ -1,0 +1,91 @@
+"""How answers, suggestions and honest "I don't know"s read, as Replies (no telegram import)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.catalog.schema import FaqEntry
+from bot.chat.keyboards import data, language_buttons, token
+from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
+from bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
+
+
+def other_language_row(t: Translator, entry: FaqEntry) -> tuple[Button, ...]:
+    return (Button("🌐 " + t("In another language"), data("O", token(entry.id))),)
+
+
+def entry_reply(t: Translator, entry: FaqEntry, lang: str | None = None) -> Reply:
+    """Show a FAQ entry in lang (default: the user's), German with a note when not translated.
+
+    The button below is always in the user's language (t); when the entry is shown in
+    another language on request, its own lines (the source) are in that language, so the
+    message can be forwarded as it is.
+    """
+    wanted = lang or t.lang
+    text, used = entry.text(wanted)
+    ui = translator(wanted) if wanted in SUPPORTED_LANGUAGES else t
+    parts = []
+    if used != wanted:
+        note = t("There is no translation of this answer yet, so here it is in German.")
+        parts.append(directed("ℹ️ " + italic(note), t.lang))
+    parts.append(directed(bold(text.title) + "\n\n" + esc(text.answer.strip()), used))
+    if entry.source:
+        source = embed(entry.source, ui.lang)
+        parts.append(directed(italic(ui.gettext("Source: {source}", source=source)), ui.lang))
+    return Reply("\n\n".join(parts), (other_language_row(t, entry),))
+
+
+def language_choice(t: Translator, entry: FaqEntry) -> tuple[tuple[Button, ...], ...]:
+    """Buttons for the languages the entry is written in, and one back."""
+    ordered = dict.fromkeys((*SUPPORTED_LANGUAGES, *sorted(entry.translations)))
+    available = [lang for lang in ordered if lang in entry.translations]
+    rows = language_buttons(data("T", token(entry.id)), available)
+    return (*rows, (Button("◀ " + t("Back"), data("B", token(entry.id))),))
+
+
+def suggestions(t: Translator, entries: Sequence[FaqEntry]) -> Reply:
+    """Offer the closest questions as buttons, and a way to say none fits."""
+    rows = tuple((Button(e.text(t.lang)[0].title, data("A", token(e.id))),) for e in entries)
+    rows += ((Button("✖ " + t("None of these"), "N"),),)
+    return Reply(directed(esc(t("Did you mean one of these?")), t.lang), rows)
+
+
+def passed_on(t: Translator) -> Reply:
+    """Thank the user for a question that none of the suggestions answered."""
+    text = t(
+        "Thank you. I have passed your question on to the team so that they can add an answer."
+    )
+    return Reply(directed(esc(text), t.lang))
+
+
+def unknown(t: Translator) -> Reply:
+    """Say honestly that there is no answer yet, and that the team will see the question."""
+    lines = [
+        bold(t("I don't know that yet.")),
+        esc(t("I have passed your question on to the team so that they can add an answer.")),
+        esc(t("You can also try asking in other words.")),
+    ]
+    return Reply(directed("\n".join(lines), t.lang))
+
+
+def smalltalk(t: Translator, kind: str | None) -> Reply:
+    """Reply to a greeting, a thank-you, a goodbye or an empty message."""
+    if kind == "greeting":
+        text = t("Hello! Ask me anything about support for young refugees in NRW.")
+    elif kind == "thanks":
+        text = t("You're welcome! Ask me again any time.")
+    elif kind == "bye":
+        text = t("Goodbye! I'm here whenever you need me.")
+    else:
+        text = t("Please type your question in a few words.")
+    return Reply(directed(esc(text), t.lang))
+
+
+def ask_again(t: Translator) -> Reply:
+    return Reply(directed(esc(t("Please send your question again.")), t.lang))
+
+
+def text_only(t: Translator) -> Reply:
+    return Reply(
+        directed(esc(t("I can only read text messages. Please type your question.")), t.lang)
+    )

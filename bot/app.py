@@ -1,0 +1,132 @@
+"""The composition root for Telegram: build the PTB Application with every handler, and run it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+from urllib.parse import urlparse
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.answers import handlers as answers
+from bot.answers.unanswered import prune_unanswered
+from bot.chat.context import CONTEXT_TYPES, LotseContext
+from bot.chat.errors import on_error, stale_button, unknown_command
+from bot.chat.transport import DUMMY_TOKEN, FakeRequest
+from bot.i18n import SUPPORTED_LANGUAGES, translator
+from bot.services import Services
+from bot.users import handlers as users
+
+log = logging.getLogger(__name__)
+#: How often the running bot looks for content changed by another process.
+CONTENT_REFRESH = timedelta(minutes=1)
+#: How often old unanswered questions are deleted.
+RETENTION_RUN = timedelta(hours=6)
+
+#: The slices with Telegram handlers, in the order their handlers are tried.
+SLICES = (users, answers)
+
+
+def build_application(
+    services: Services, *, request: BaseRequest | None = None, rate_limit: bool = True
+) -> Application:
+    """Build the Application: transport, rate limiter, typed context, handlers, error handler."""
+    settings = services.settings
+    token = settings.bot_token
+    if token is None:
+        if not isinstance(request, FakeRequest):
+            raise ValueError("BOT_TOKEN is not set (only the fake transport works without one)")
+        token = DUMMY_TOKEN
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(False)
+        .post_init(post_init)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    app.bot_data.services = services
+    # First: presses without callback data (PTB lets them match every pattern).
+    app.add_handler(CallbackQueryHandler(stale_button, pattern=re.compile("^$")))
+    for slice_ in SLICES:
+        slice_.register(app)
+    # Last in group 0: whatever no slice took.
+    app.add_handler(CallbackQueryHandler(stale_button))
+    app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_error_handler(on_error)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            refresh_content, interval=CONTENT_REFRESH, first=CONTENT_REFRESH
+        )
+        app.job_queue.run_repeating(apply_retention, interval=RETENTION_RUN, first=30)
+    return app
+
+
+async def refresh_content(context: LotseContext) -> None:
+    """Pick up content that another process (an import, a second bot) has changed."""
+    context.services.refresh_content()
+
+
+async def apply_retention(context: LotseContext) -> None:
+    """Delete unanswered questions older than the retention period."""
+    services = context.services
+    with services.db.session() as session:
+        removed = prune_unanswered(session, services.settings.unanswered_retention_days)
+    if removed:
+        log.info("retention: deleted %s old unanswered questions", removed)
+
+
+def commands() -> list[tuple[str, str]]:
+    """Return (command, untranslated description) for every slice, in menu order."""
+    return [command for slice_ in SLICES for command in slice_.COMMANDS]
+
+
+async def post_init(app: Application) -> None:
+    """Set the command menu for every language (and a default); log, not stop, on failure."""
+    services: Services = app.bot_data.services
+    default = services.settings.default_language
+    for lang in (*SUPPORTED_LANGUAGES, None):
+        t = translator(lang or default)
+        menu = [BotCommand(name, t(description)) for name, description in commands()]
+        try:
+            await app.bot.set_my_commands(menu, language_code=lang)
+        except Exception as exc:  # an optional call must not stop the bot
+            log.warning("could not set the command menu (%s): %s", lang or "default", exc)
+
+
+def run_bot(services: Services) -> None:
+    """Run the bot until stopped: long polling, or a webhook when WEBHOOK_URL is set."""
+    settings = services.settings
+    # httpx logs every request URL at INFO, and the URL holds the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    app = build_application(services)
+    if settings.webhook_url:
+        path = urlparse(settings.webhook_url).path.lstrip("/")
+        log.info("starting the webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        return
+    log.info("starting long polling")
+    app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,1 @@
+"""Telegram plumbing shared by all slices: context, rendering, keyboards, errors, transport."""

@@ -1,0 +1,94 @@
+"""Chat with the bot in a terminal through the same Application and handlers as Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.chat.driver import Chat, Sent
+from bot.chat.transport import FakeRequest, UpdateFactory
+from bot.i18n import negotiate
+from bot.services import Services
+from bot.users.service import grant_role, set_language
+
+QUIT = {"quit", "exit", "/quit"}
+HINT = "Lotse console: type a message or a /command, a number to press that button, 'quit' to end."
+
+
+def show(sent: Sent, out: TextIO) -> None:
+    """Print one message readably: its text (or that its buttons changed) and numbered buttons."""
+    if sent.change == "buttons":
+        if not sent.buttons:
+            return
+        out.write("Lotse (buttons changed):\n")
+    elif sent.change == "edited":
+        out.write("Lotse (edited): " + sent.text.replace("\n", "\n  ") + "\n")
+    else:
+        out.write("Lotse: " + sent.text.replace("\n", "\n  ") + "\n")
+    rows = (sent.markup or {}).get("inline_keyboard") or []
+    number = 0
+    for row in rows:
+        labels = []
+        for button in row:
+            number += 1
+            labels.append(f"[{number}] {button['text']}")
+        out.write("  " + "   ".join(labels) + "\n")
+
+
+async def run_console(
+    services: Services,
+    *,
+    user_id: int = 1,
+    lang: str | None = None,
+    role: str | None = None,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+) -> None:
+    """Read lines from stdin as a Telegram user would type them and print the bot's replies.
+
+    A plain line is a message, `/cmd` a command, a bare number presses that button of the
+    latest message with buttons, and `quit` or the end of input stops.
+    """
+    from bot.app import build_application, post_init
+
+    language = negotiate(lang, services.settings.default_language) if lang else None
+    with services.db.session() as session:
+        if role:
+            grant_role(session, user_id, role)
+        if language:
+            set_language(session, user_id, language)
+    request = FakeRequest()
+    app = build_application(services, request=request, rate_limit=False)
+    chat = Chat(app, request, UpdateFactory(user_id, language, first_name="Console"))
+    interactive = stdin.isatty()
+    stdout.write(HINT + "\n")
+    async with app:
+        await post_init(app)
+        while True:
+            if interactive:
+                stdout.write("> ")
+                stdout.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            text = line.strip()
+            if not line or text.lower() in QUIT:
+                break
+            if not text:
+                continue
+            if not interactive:
+                stdout.write(f"> {text}\n")
+            for sent in await _act(chat, text, stdout):
+                show(sent, stdout)
+            stdout.flush()
+
+
+async def _act(chat: Chat, text: str, out: TextIO) -> list[Sent]:
+    """Press button N for a bare number N (when there are buttons), else send the text."""
+    latest = chat.latest_with_buttons()
+    if text.isdigit() and latest is not None:
+        buttons = latest.buttons
+        if not 1 <= int(text) <= len(buttons):
+            out.write(f"  (there is no button {text})\n")
+            return []
+        return await chat.press_on(latest, buttons[int(text) - 1][1])
+    return await chat.send(text)

@@ -1,0 +1,69 @@
+"""Inline keyboard layouts and short, strictly parsed callback data (at most 64 bytes).
+
+Callback data look like `L:de` or `A:durchstarten-wer`: a one-letter verb and its arguments.
+They survive restarts (nothing is kept in memory); every handler matches them with a full
+regular expression and checks the values again, so old or forged buttons get a friendly reply.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from bot.chat.render import Button
+from bot.i18n import LANGUAGE_NAMES
+
+MAX_DATA = 64
+MAX_LABEL = 60
+#: Ids up to this length go into callback data as they are; longer ones as a short hash.
+MAX_PLAIN_ID = 40
+#: The regular expression that matches what `token()` produces.
+TOKEN = r"[a-z0-9-]{1,40}|~[A-Za-z0-9_-]{11}"
+
+
+def data(*parts: str) -> str:
+    """Join callback data parts with ':'; refuse anything Telegram would reject."""
+    joined = ":".join(parts)
+    if len(joined.encode()) > MAX_DATA:
+        raise ValueError(f"callback data longer than {MAX_DATA} bytes")
+    return joined
+
+
+def token(entry_id: str) -> str:
+    """Return a short stand-in for an id that fits into callback data."""
+    if len(entry_id) <= MAX_PLAIN_ID:
+        return entry_id
+    digest = hashlib.blake2b(entry_id.encode(), digest_size=8).digest()
+    return "~" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def resolve(value: str, ids: Iterable[str]) -> str | None:
+    """Return the id a token stands for, or None when no id matches."""
+    if not value.startswith("~"):
+        return value if value in set(ids) else None
+    return next((entry_id for entry_id in ids if token(entry_id) == value), None)
+
+
+def label(text: str) -> str:
+    """Shorten a button label that would be cut off on a phone."""
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def grid(buttons: Sequence[Button], columns: int = 2) -> tuple[tuple[Button, ...], ...]:
+    """Arrange buttons in rows of `columns`."""
+    return tuple(tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns))
+
+
+def language_buttons(
+    prefix: str, languages: Iterable[str], current: str | None = None
+) -> tuple[tuple[Button, ...], ...]:
+    """Return buttons `prefix:lang` with each language's own name, the current one ticked."""
+    buttons = [
+        Button(
+            ("✓ " if lang == current else "") + LANGUAGE_NAMES.get(lang, lang), data(prefix, lang)
+        )
+        for lang in languages
+    ]
+    return grid(buttons, 2)

@@ -1,0 +1,170 @@
+"""A fake Bot API: records every call and answers like Telegram would, without a network.
+
+It backs the console, the tests and the benchmark. `UpdateFactory` builds the update dicts
+Telegram would send for a user's messages and button presses.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER = {
+    "id": 7000000001,
+    "is_bot": True,
+    "first_name": "Lotse",
+    "username": "lotse_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+DUMMY_TOKEN = "7000000001:fake-token-for-the-local-console"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Bot API call: the method name and its parameters."""
+
+    method: str
+    params: dict[str, Any]
+    result: Any = None
+
+
+class FakeRequest(BaseRequest):
+    """A Bot API transport that records calls; `failures` maps a method to (status, reason)."""
+
+    def __init__(self, failures: dict[str, tuple[int, str]] | None = None):
+        self.calls: list[Call] = []
+        self.failures: dict[str, tuple[int, str]] = dict(failures or {})
+        self._ids = itertools.count(1)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        """Record the call and return Telegram's JSON answer (or the configured failure)."""
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        if api_method in self.failures:
+            self.calls.append(Call(api_method, params))
+            status, reason = self.failures[api_method]
+            body = {"ok": False, "error_code": status, "description": reason}
+            return status, json.dumps(body).encode()
+        result = self._result(api_method, params)
+        self.calls.append(Call(api_method, params, result))
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _result(self, api_method: str, params: dict[str, Any]) -> Any:
+        if api_method == "getMe":
+            return BOT_USER
+        if api_method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            return self._message(api_method, params)
+        if api_method in ("getMyCommands", "getUpdates"):
+            return []
+        if api_method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        return True
+
+    def _message(self, api_method: str, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = params.get("chat_id", 0)
+        message: dict[str, Any] = {
+            "message_id": params.get("message_id") or next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": int(chat_id), "type": "private"},
+            "from": BOT_USER,
+            "text": params.get("text", ""),
+        }
+        if api_method != "sendMessage":
+            message["edit_date"] = int(time.time())
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        """Return the parameters of every recorded call of one method, oldest first."""
+        return [call.params for call in self.calls if call.method == method]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+
+@dataclass
+class UpdateFactory:
+    """Build Telegram update dicts for one private chat."""
+
+    user_id: int = 1
+    language_code: str | None = "de"
+    first_name: str = "Test"
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1), repr=False)
+    _message_ids: itertools.count = field(
+        default_factory=lambda: itertools.count(100000), repr=False
+    )
+
+    def user(self) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
+        if self.language_code:
+            user["language_code"] = self.language_code
+        return user
+
+    def message(self, text: str) -> dict[str, Any]:
+        """A text message; a leading /command gets its bot_command entity."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": self.user_id, "type": "private", "first_name": self.first_name},
+            "from": self.user(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            length = len(text.split(maxsplit=1)[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def callback(self, data: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A button press on `message` (a message dict as the bot sent it)."""
+        message = message or {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": self.user_id, "type": "private"},
+            "from": BOT_USER,
+            "text": "",
+        }
+        query = {
+            "id": str(next(self._update_ids) * 1000 + self.user_id % 1000),
+            "from": self.user(),
+            "chat_instance": str(self.user_id),
+            "message": message,
+            "data": data,
+        }
+        return {"update_id": next(self._update_ids), "callback_query": query}
+
+    def other(self, **message: Any) -> dict[str, Any]:
+        """A non-text message (a sticker, a photo...): pass its fields."""
+        base: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": self.user_id, "type": "private"},
+            "from": self.user(),
+        }
+        return {"update_id": next(self._update_ids), "message": {**base, **message}}

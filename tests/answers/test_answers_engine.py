@@ -1,0 +1,195 @@
+"""The answering engine on a small hand-built FAQ: scoping, validity, decisions."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from bot.answers.engine import AnswerEngine, Decision, Hit, decide
+from bot.answers.rank import Tuning
+from bot.answers.smalltalk import smalltalk
+from bot.catalog.schema import Content, Program
+
+TODAY = date(2027, 1, 15)
+
+
+def ask(engine: AnswerEngine, text: str, lang: str = "de", municipality: str | None = None):
+    return engine.ask(text, lang, municipality, TODAY)
+
+
+def test_engine_counts_its_entries(engine: AnswerEngine, content: Content):
+    assert engine.entry_count == len(content.faq)
+
+
+def test_a_close_paraphrase_with_a_typo_is_answered(engine: AnswerEngine):
+    decision = ask(engine, "darf ich mit gestatung arbeiten")
+    assert decision.kind == "answer"
+    assert decision.answer_id == "arbeit-gestattung"
+
+
+def test_a_compound_part_finds_the_compound(engine: AnswerEngine):
+    assert ask(engine, "abschluss nachholen").hits[0].id == "hauptschulabschluss"
+
+
+def test_german_terms_in_an_english_question_are_found(engine: AnswerEngine):
+    assert ask(engine, "can I work with gestattung", "en").answer_id == "arbeit-gestattung"
+
+
+def test_an_arabic_question_is_answered_from_the_arabic_text(engine: AnswerEngine):
+    assert ask(engine, "هل يمكنني العمل مع الإقامة المؤقتة", "ar").hits[0].id == (
+        "arbeit-gestattung"
+    )
+
+
+def test_another_municipalitys_entry_is_never_returned(engine: AnswerEngine):
+    for municipality in ("koeln", None, "essen"):
+        decision = ask(engine, "Wo ist die Beratungsstelle in Bonn?", municipality=municipality)
+        assert "bonn-beratung" not in [h.id for h in decision.hits]
+        assert "bonn-beratung" not in decision.suggestions
+        assert decision.answer_id != "bonn-beratung"
+
+
+def test_the_users_own_municipality_entry_is_found(engine: AnswerEngine):
+    decision = ask(engine, "wo ist die beratungsstelle", municipality="koeln")
+    assert decision.answer_id == "koeln-beratung"
+
+
+def test_an_entry_past_valid_until_is_hidden(engine: AnswerEngine):
+    assert ask(engine, "Winteraktion Fahrräder").hits == ()
+    before = engine.ask("Winteraktion Fahrräder", "de", None, date(2026, 12, 1))
+    assert before.hits[0].id == "winter-aktion"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Hallo!", "greeting"),
+        ("moin moin", "greeting"),
+        ("Guten Morgen 👋", "greeting"),
+        ("مرحبا", "greeting"),
+        ("سلام", "greeting"),
+        ("привіт", "greeting"),
+        ("Merhaba", "greeting"),
+        ("Bonjour", "greeting"),
+        ("Vielen Dank!", "thanks"),
+        ("thanks a lot", "thanks"),
+        ("شكراً جزيلاً", "thanks"),
+        ("خیلی ممنون", "thanks"),
+        ("дякую", "thanks"),
+        ("спасибо", "thanks"),
+        ("Teşekkürler", "thanks"),
+        ("merci", "thanks"),
+        ("Tschüss, bis bald", "bye"),
+        ("bye", "bye"),
+    ],
+)
+def test_greetings_thanks_and_goodbyes_are_small_talk(engine: AnswerEngine, text: str, kind: str):
+    decision = ask(engine, text)
+    assert decision == Decision("smalltalk", None, (), (), smalltalk=kind)
+
+
+def test_a_real_question_after_a_greeting_is_not_small_talk(engine: AnswerEngine):
+    assert smalltalk("Hallo, wer kann bei Durchstarten mitmachen?") is None
+    decision = ask(engine, "Hallo, wer kann bei Durchstarten mitmachen?")
+    assert decision.answer_id == "durchstarten-wer"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?!?", "...", "🙂👍", "\n\t"])
+def test_nothing_to_read_is_empty(engine: AnswerEngine, text: str):
+    assert ask(engine, text).kind == "empty"
+
+
+def test_a_question_about_something_else_is_unknown(engine: AnswerEngine):
+    for text in ("wie wird das wetter morgen", "how do I renew my passport"):
+        decision = ask(engine, text)
+        assert decision.kind == "unknown"
+        assert decision.answer_id is None
+
+
+def test_only_question_words_is_unknown(engine: AnswerEngine):
+    assert ask(engine, "wer? was? wo?").kind == "unknown"
+
+
+def test_two_equally_good_entries_are_suggested_not_answered(make_faq):
+    twins = [
+        make_faq("twin-a", (["Wo ist die Beratungsstelle für Kurse?"], "Im Rathaus.")),
+        make_faq("twin-b", (["Wo ist die Beratungsstelle für Kurse?"], "Im Rathaus.")),
+    ]
+    decision = AnswerEngine(Content(faq={e.id: e for e in twins})).ask(
+        "beratungsstelle kurse", "de", None, TODAY
+    )
+    assert decision.kind == "suggest"
+    assert decision.answer_id is None
+    assert set(decision.suggestions) == {"twin-a", "twin-b"}
+
+
+def test_decision_needs_the_threshold_and_the_margin():
+    t = Tuning()
+    high, low = t.answer + 0.2, t.suggest / 2
+    clear = (Hit("a", "faq", high), Hit("b", "faq", high - 2 * t.margin - 0.1))
+    close = (Hit("a", "faq", high), Hit("b", "faq", high - t.margin / 2))
+    weak = (Hit("a", "faq", (t.answer + t.suggest) / 2),)
+    assert decide(clear, t).answer_id == "a"
+    assert decide(close, t).kind == "suggest"
+    assert decide(close, t).suggestions == ("a", "b")
+    assert decide(weak, t).kind == "suggest"
+    assert decide((Hit("a", "faq", low),), t).kind == "unknown"
+    assert decide((), t).kind == "unknown"
+
+
+def test_hits_are_ranked_scored_and_capped(engine: AnswerEngine):
+    decision = ask(engine, "Durchstarten Gestattung Arzt Kurs Abschluss")
+    scores = [h.score for h in decision.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert len(decision.hits) <= 10
+    assert all(h.kind == "faq" for h in decision.hits)
+
+
+def test_an_empty_content_answers_nothing():
+    decision = AnswerEngine(Content()).ask("Durchstarten", "de")
+    assert decision.kind == "unknown"
+    assert decision.hits == ()
+
+
+def test_the_core_does_not_import_telegram():
+    code = "import sys, bot.answers.engine; print('telegram' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_keywords_find_an_entry_by_a_word_its_questions_lack(make_faq):
+    entry = make_faq("ausweis", (["Wo beantrage ich einen Reiseausweis?"], "Bei der Behörde."))
+    plain = AnswerEngine(Content(faq={"ausweis": entry}))
+    assert plain.ask("passersatz", "de", None, TODAY).kind == "unknown"
+    text = entry.translations["de"]
+    with_keywords = dataclasses.replace(
+        entry, translations={"de": dataclasses.replace(text, keywords=("Passersatz",))}
+    )
+    engine = AnswerEngine(Content(faq={"ausweis": with_keywords}))
+    assert engine.ask("passersatz", "de", None, TODAY).answer_id == "ausweis"
+
+
+def test_a_question_naming_one_program_prefers_its_entries(make_faq):
+    programs = {
+        pid: Program(pid, "person", "src", {"de": {"title": title}})
+        for pid, title in (("alpha-plan", "Alpha-Plan"), ("beta", "Beta"))
+    }
+    entries = [
+        make_faq("beta-wer", (["Wer kann beim Beta Projekt mitmachen?"], "Junge Leute.")),
+        make_faq("alpha-wer", (["Wer kann mitmachen?"], "Alle ab 18.")),
+    ]
+    entries = [dataclasses.replace(e, program=e.id.split("-")[0]) for e in entries]
+    entries[1] = dataclasses.replace(entries[1], program="alpha-plan")
+    content = Content(programs=programs, faq={e.id: e for e in entries})
+    decision = AnswerEngine(content).ask("wer kann bei alpha plan mitmachen", "de", None, TODAY)
+    assert decision.hits[0].id == "alpha-wer"
+
+
+def test_the_shipped_content_is_indexed(shipped_content: Content):
+    engine = AnswerEngine(shipped_content)
+    assert engine.entry_count == len(shipped_content.faq)
