@@ -8,12 +8,15 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
 from bot.catalog.loader import ContentError, load_content
+from bot.catalog.schema import GERMAN_LEVELS, STATUSES
 from bot.config import ConfigError, Settings, load_settings
+from bot.eligibility.engine import Facts
 from bot.i18n import SUPPORTED_LANGUAGES
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -33,6 +36,49 @@ def _language(value: str) -> str:
             f"unknown language '{value}' (supported: {', '.join(SUPPORTED_LANGUAGES)})"
         )
     return value
+
+
+def _age(value: str) -> int:
+    try:
+        age = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of years") from None
+    if not 0 <= age <= 120:
+        raise argparse.ArgumentTypeError(f"an age of {age} is not possible (0 to 120)")
+    return age
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not an existing date in the form YYYY-MM-DD"
+        ) from None
+
+
+def _yes_no(value: str) -> bool:
+    if value.lower() not in ("yes", "no"):
+        raise argparse.ArgumentTypeError(f"'{value}' is not yes or no")
+    return value.lower() == "yes"
+
+
+def _add_facts(parser: argparse.ArgumentParser) -> None:
+    """Add the facts about a person that `check` and `match` take."""
+    parser.add_argument("--age", type=_age, metavar="N", help="age in whole years")
+    parser.add_argument(
+        "--birth-date", type=_day, metavar="YYYY-MM-DD", help="birth date (instead of the age)"
+    )
+    parser.add_argument("--status", choices=STATUSES, help="residence status")
+    parser.add_argument("--municipality", metavar="ID", help="municipality id (implies NRW)")
+    parser.add_argument("--nrw", type=_yes_no, metavar="yes|no", help="lives in NRW")
+    parser.add_argument(
+        "--school-certificate", type=_yes_no, metavar="yes|no", help="has a school certificate"
+    )
+    parser.add_argument("--german-level", choices=GERMAN_LEVELS, help="German level")
+    parser.add_argument(
+        "--on", type=_day, metavar="YYYY-MM-DD", help="the day asked (default today)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +136,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="use this content directory instead of the database",
     )
     ask.add_argument("--json", action="store_true", help="print exactly one JSON object")
+
+    check = sub.add_parser(
+        "check",
+        help="check who may join which program",
+        description="Evaluate every program for persons over the facts given: eligible, "
+        "not_eligible or unknown (with the facts still missing), each with its reasons.",
+    )
+    _add_facts(check)
+    check.add_argument("--lang", type=_language, help="language of the reasons (default de)")
+    check.add_argument("--content", metavar="DIR", type=Path, help="use this content directory")
+    check.add_argument("--json", action="store_true", help="print exactly one JSON object")
 
     content = sub.add_parser("content", help="validate, import or export content")
     csub = content.add_subparsers(dest="content_command", required=True, parser_class=_Parser)
@@ -214,6 +271,62 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _facts(args: argparse.Namespace) -> Facts:
+    return Facts(
+        age=args.age,
+        birth_date=args.birth_date,
+        residence_status=args.status,
+        lives_in_nrw=args.nrw,
+        municipality=args.municipality,
+        has_school_certificate=args.school_certificate,
+        german_level=args.german_level,
+    )
+
+
+def _content(args: argparse.Namespace, settings: Settings):
+    if args.content is not None:
+        return load_content(args.content)
+    from bot.services import bootstrap
+
+    return bootstrap(settings).content
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.eligibility.engine import FactError, check
+    from bot.eligibility.words import fact_error_text, result_text, verdict_reasons
+    from bot.i18n import translator
+
+    t = translator(args.lang or settings.default_language)
+    on = args.on or datetime.now(settings.tz).date()
+    content = _content(args, settings)
+    try:
+        verdicts = check(content, _facts(args), on)
+    except FactError as exc:
+        print(f"lotse check: {fact_error_text(t, exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    programs = [
+        {
+            "id": v.program,
+            "result": v.result,
+            "missing": list(v.missing),
+            "reasons": verdict_reasons(t, v, content),
+            "title": content.programs[v.program].text(t.lang)["title"],
+            "source": v.source,
+        }
+        for v in verdicts
+    ]
+    if args.json:
+        print(json.dumps({"on": on.isoformat(), "programs": programs}, ensure_ascii=False))
+        return EXIT_OK
+    for item in programs:
+        print(f"{item['id']}: {result_text(t, item['result'])}")
+        for reason in item["reasons"]:
+            print(f"  - {reason}")
+        if item["missing"]:
+            print("  ? " + ", ".join(item["missing"]))
+    return EXIT_OK
+
+
 def _summary(content) -> dict[str, int]:
     from bot.catalog.schema import KINDS
 
@@ -283,6 +396,7 @@ COMMANDS = {
     "run": cmd_run,
     "console": cmd_console,
     "ask": cmd_ask,
+    "check": cmd_check,
     "content": cmd_content,
     "migrate": cmd_migrate,
 }

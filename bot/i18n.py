@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from babel.lists import format_list
 from babel.support import NullTranslations, Translations
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,14 @@ class Translator:
         return text.format(n=n, **params)
 
     __call__ = gettext
+
+    def join_or(self, items: list[str]) -> str:
+        """Join items as this language says "a, b or c"."""
+        return format_list(items, style="or", locale=self.lang) if items else ""
+
+    def join_and(self, items: list[str]) -> str:
+        """Join items as this language says "a, b and c"."""
+        return format_list(items, style="standard", locale=self.lang) if items else ""
 
     @property
     def rtl(self) -> bool:
