@@ -174,7 +174,7 @@ def curve(questions: Sequence[Question], decisions: Sequence[Decision], engine: 
     print(f"{'threshold':>10}{'precision':>11}{'coverage':>10}{'top-1':>8}{'out-scope':>11}")
     for step in range(6, 19):
         t = step / 20
-        tuning = dataclasses.replace(engine.tuning, answer=t)
+        tuning = dataclasses.replace(engine.tuning, answer=t, suggest=min(t, engine.tuning.suggest))
         again = [
             decide(d.hits, tuning) if d.kind in ("answer", "suggest") else d for d in decisions
         ]

@@ -57,9 +57,17 @@ class AnswerEngine:
                 extra = program.text(lang).get("title", "") if program else ""
                 tags = tuple(t.replace("-", " ") for t in entry.tags) + ((extra,) if extra else ())
                 by_lang.setdefault(lang, []).append(
-                    Document(i, text.title, text.questions, text.keywords, tags, text.answer)
+                    Document(i, text.questions, text.keywords, tags, text.answer)
                 )
         self._masks: dict[tuple[str | None, date], np.ndarray] = {}
+        self._scopes = np.array([e.scope for e in self._entries], dtype=object)
+        self._until = np.array(
+            [
+                e.valid_until.toordinal() if e.valid_until else date.max.toordinal()
+                for e in self._entries
+            ],
+            dtype=np.int64,
+        )
         self._programs = Programs(content, self._entries)
         self._indexes = {
             lang: LanguageIndex(lang, docs, self.tuning.expansions, ALSO_SEARCHED)
@@ -122,10 +130,8 @@ class AnswerEngine:
         if mask is None:
             if len(self._masks) > 64:
                 self._masks.clear()
-            mask = self._masks[key] = np.array(
-                [e.scope in ("nrw", municipality) and e.visible_on(day) for e in self._entries],
-                dtype=float,
-            )
+            scoped = (self._scopes == "nrw") | (self._scopes == (municipality or "nrw"))
+            mask = self._masks[key] = (scoped & (self._until >= day.toordinal())).astype(float)
         return mask
 
 

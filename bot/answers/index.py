@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from bot.answers.stopwords import union, union_questions
 FIELDS = ("title", "question", "keyword", "tag", "answer")
 BITS = len(FIELDS)
 MASK = (1 << BITS) - 1
+_TITLE, _QUESTION, _KEYWORD, _TAG, _ANSWER = (1 << bit for bit in range(BITS))
+_TITLE |= _QUESTION
 #: Words this short are only matched exactly; longer ones allow 1 edit, long ones 2.
 MIN_FUZZY, LONG_WORD = 4, 8
 #: A word must be this long to be found inside (or to contain) another word.
@@ -30,10 +33,10 @@ MAX_EXPANSIONS = 12
 
 @dataclass(frozen=True)
 class Variant:
-    """One question variant or keyword: its normalised content words (for fuzzy scoring) and stems."""
+    """A question variant or keyword: its normalised content words (for fuzzy scores), stems."""
 
     text: str
-    stems: frozenset[str]
+    stems: tuple[str, ...]  # distinct
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,7 @@ class Document:
     """The fields of one FAQ entry in one language, before indexing."""
 
     entry: int
-    title: str
-    questions: tuple[str, ...]
+    questions: tuple[str, ...]  # the first is the title
     keywords: tuple[str, ...]
     tags: tuple[str, ...]
     answer: str
@@ -73,21 +75,31 @@ class LanguageIndex:
         question_stops = stops - union_questions(langs)
         doc_entry: list[int] = []
         self.variants: list[tuple[Variant, ...]] = []
+        self.sentences: list[tuple[tuple[str, ...], ...]] = []  # distinct stems of each sentence
         self.surface: dict[str, str] = {}
         postings: dict[str, list[int]] = {}
         for doc_id, doc in enumerate(docs):
             doc_entry.append(doc.entry)
             masks: dict[str, int] = {}
-            fields = ((doc.title,), doc.questions, doc.keywords, doc.tags, (doc.answer,))
-            for bit, texts in enumerate(fields):
-                drop = question_stops if bit < 2 else stops
-                for text in texts:
-                    for stem_ in self._stems(words(text, drop)):
-                        masks[stem_] = masks.get(stem_, 0) | (1 << bit)
+            variants = []
+            for i, phrase in enumerate(doc.questions + doc.keywords):
+                found = words(phrase, question_stops)
+                stems = tuple(dict.fromkeys(self._stems(found)))
+                bits = _TITLE if i == 0 else _QUESTION if i < len(doc.questions) else _KEYWORD
+                _mark(masks, stems, bits)
+                variants.append(Variant(" ".join(found), stems))
+            for tag in doc.tags:
+                _mark(masks, self._stems(words(tag, stops)), _TAG)
+            sentences = []
+            for sentence in _SENTENCE.split(doc.answer):
+                stems = tuple(dict.fromkeys(self._stems(words(sentence, stops))))
+                _mark(masks, stems, _ANSWER)
+                if stems:
+                    sentences.append(stems)
             for stem_, mask in masks.items():
                 postings.setdefault(stem_, []).append(doc_id << BITS | mask)
-            phrases = doc.questions + doc.keywords
-            self.variants.append(tuple(self._variant(q, question_stops) for q in phrases))
+            self.variants.append(tuple(variants))
+            self.sentences.append(tuple(sentences))
         self.doc_entry = np.array(doc_entry, dtype=np.int32)
         self.postings = {s: np.array(p, dtype=np.int32) for s, p in postings.items()}
         n = len(doc_entry)
@@ -114,10 +126,6 @@ class LanguageIndex:
                 stem_ = surface[word] = stem(word, self.lang)
             out.append(stem_)
         return out
-
-    def _variant(self, question: str, stops: frozenset[str]) -> Variant:
-        found = words(question, stops)
-        return Variant(" ".join(found), frozenset(self._stems(found)))
 
     def expand(self, word: str) -> Expansion:
         """Return the stems a normalised query word matches: exactly, with typos, in compounds."""
@@ -204,11 +212,17 @@ class LanguageIndex:
 
 
 _EMPTY = np.zeros(0, dtype=np.int32)
+_SENTENCE = re.compile(r"(?<=[.!?;:؟])\s+|\n+")
 
 
 def _idf(docs: int, df: int) -> float:
     """Return the BM25 inverse document frequency (always positive)."""
     return math.log(1 + (docs - df + 0.5) / (df + 0.5))
+
+
+def _mark(masks: dict[str, int], stems: Iterable[str], bits: int) -> None:
+    for stem_ in stems:
+        masks[stem_] = masks.get(stem_, 0) | bits
 
 
 def _keep(found: dict[str, float], stem_: str, weight: float) -> None:

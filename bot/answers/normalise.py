@@ -35,6 +35,7 @@ SCRIPT = {
 }
 #: Stemmer used for a word whose script is not its text's (e.g. "Jobcenter" in Arabic).
 BORROWED = {"latin": "de", "arabic": "ar", "cyrillic": "ru"}
+_AVAILABLE = frozenset(snowballstemmer.algorithms())
 PREFIX = 5
 
 _EXPLICIT = {
@@ -60,6 +61,7 @@ _EXPLICIT = {
     "\u0439": "\u0439",  # keep Cyrillic short i (Russian endings need it)
 }
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_DIGRAPH = re.compile("([aou])e+")  # German umlaut spellings: ae, oe, ue
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])")
 
 
@@ -83,6 +85,8 @@ def _table() -> list[str]:
         table.append(ch)
     for key, value in _EXPLICIT.items():
         table[ord(key)] = value
+    for _ in range(2):  # a replacement must need no further replacement (idempotence)
+        table = ["".join(table[ord(c)] for c in value) for value in table]
     return table
 
 
@@ -96,7 +100,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_table())
     if not text.isascii():
         text = _ASTRAL.sub(_astral, text)
-    text = text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    text = _DIGRAPH.sub(r"\1", text)
     return " ".join(_DIGIT_LETTER.sub(" ", text).split())
 
 
@@ -137,15 +141,13 @@ def stem(word: str, lang: str) -> str:
         return word
     if SCRIPT.get(lang) != script:
         lang = BORROWED.get(script, "")
-    elif lang not in SNOWBALL:
+    if SNOWBALL.get(lang) not in _AVAILABLE:  # Ukrainian, or an old snowballstemmer
         return word[:PREFIX]
     if lang == "ar":
         return _stem_arabic(word)
     if lang == "fa":
         return (_stemmer("fa").stemWord(word) or word).translate(_table())
-    if lang in SNOWBALL:
-        return _stemmer(lang).stemWord(word) or word
-    return word[:PREFIX]
+    return _stemmer(lang).stemWord(word) or word
 
 
 def words(text: str, stops: frozenset[str]) -> list[str]:

@@ -21,30 +21,31 @@ class Tuning:
             "title": 1.2,
             "question": 0.85,
             "keyword": 0.8,
-            "tag": 0.5,
-            "answer": 0.25,
+            "tag": 0.3,
+            "answer": 1.0,
         }
     )
     expansions: dict[str, float] = field(
         default_factory=lambda: {
-            "edit1": 0.8,
+            "edit1": 0.9,
             "edit2": 0.5,
-            "compound": 0.6,
+            "compound": 0.5,
             "edge": 0.5,
-            "part": 0.6,
+            "part": 1.2,  # times the share of the word the part covers
         }
     )
-    soft: float = 0.5  # weight of a question word, as a share of its idf
+    soft: float = 1.0  # weight of a question word or number, as a share of its idf
     oov: float = 0.7  # weight of an unmatched word, as a share of the largest idf ...
     oov_length: int = 7  # ... reached at this length (short unknown words weigh less)
     coverage: float = 0.4  # combination weights of the three scores
-    overlap: float = 0.3
-    fuzzy: float = 0.3
+    overlap: float = 0.2
+    sentence: float = 1.0  # an answer sentence's overlap counts this much of a question's
+    fuzzy: float = 0.4
     other_program: float = 0.2  # score cut for an entry about another program than the one named
-    candidates: int = 20  # documents per language that get the full score
+    candidates: int = 12  # documents per language that get the full score
     answer: float = 0.46  # answer directly at or above this score ...
     margin: float = 0.02  # ... and this far above the runner-up
-    suggest: float = 0.3  # below this nothing is plausible: "unknown"
+    suggest: float = 0.4  # below this nothing is plausible: "unknown"
 
     @cached_property
     def mask_weights(self) -> np.ndarray:
@@ -65,7 +66,7 @@ class Query:
     words: list[str]
     expansions: list[Expansion]
     weights: list[float]
-    soft: list[bool]  # question words ("wer", "what"): weighed less, never enough alone
+    soft: list[bool]  # question words ("wer", "what") and numbers: never enough alone
 
     @cached_property
     def total(self) -> float:
@@ -99,49 +100,57 @@ def prepare(
 def coverage(
     index: LanguageIndex, query: Query, mask_weights: np.ndarray, allowed: np.ndarray
 ) -> tuple[np.ndarray, bool]:
-    """Return per doc the share of the query's weight it covers (field-weighted, 0 if hidden),
-    and whether a visible doc matched a word that is not a question word."""
+    """Return each doc's weighted share of the query, and if a visible doc met a content word."""
     acc = np.zeros(len(index))
-    hard = np.zeros(len(index), dtype=bool)
-    for exp, weight, soft in zip(query.expansions, query.weights, query.soft, strict=True):
-        best = acc if len(exp.stems) == 1 else np.zeros(len(index))
-        for stem_, ew in exp.stems:
-            post = index.match(stem_)
-            docs = post >> BITS
-            values = ew * mask_weights[post & MASK]
-            if best is acc:
-                acc[docs] += weight * values
-            else:
-                best[docs] = np.maximum(best[docs], values)
-            if not soft:
-                hard[docs] = True
-        if best is not acc:
-            acc += weight * best
     visible = allowed[index.doc_entry]
-    return acc * visible / query.total, bool((hard & (visible > 0)).any())
-
-
-def overlap(index: LanguageIndex, query: Query, doc: int) -> float:
-    """Return the best F1 between the query's words and one question variant's words."""
-    best = 0.0
-    idf, lookup, weights = index.idf, query.lookup, query.weights
-    for variant in index.variants[doc]:
-        matched: dict[int, float] = {}
-        precision = denom = 0.0
-        for stem_ in variant.stems:
-            denom += idf[stem_]
-            found = lookup.get(stem_)
-            if found:
-                precision += idf[stem_] * max(ew for _, ew in found)
-                for i, ew in found:
-                    if ew > matched.get(i, 0.0):
-                        matched[i] = ew
-        if not matched:
+    matched = False
+    for exp, weight, soft in zip(query.expansions, query.weights, query.soft, strict=True):
+        if not exp.stems:
             continue
-        recall = sum(weights[i] * ew for i, ew in matched.items()) / query.total
-        precision /= denom
-        best = max(best, 2 * recall * precision / (recall + precision))
+        posts = [index.match(stem_) for stem_, _ in exp.stems]
+        docs = np.concatenate([post >> BITS for post in posts])
+        values = np.concatenate(
+            [ew * mask_weights[post & MASK] for post, (_, ew) in zip(posts, exp.stems, strict=True)]
+        )
+        if len(posts) > 1:  # a doc counts once per word, with its best-matching stem
+            best = np.zeros(len(index))
+            np.maximum.at(best, docs, values)
+            docs = np.flatnonzero(best)
+            values = best[docs]
+        acc[docs] += weight * values
+        matched = matched or (not soft and bool(visible[docs].any()))
+    return acc * visible / query.total, matched
+
+
+def overlap(index: LanguageIndex, query: Query, doc: int, sentence: float) -> float:
+    """Return the best F1 of the query against one question variant or (weighed) answer sentence."""
+    best = 0.0
+    for variant in index.variants[doc]:
+        best = max(best, _f1(index, query, variant.stems))
+    if sentence:
+        for stems in index.sentences[doc]:
+            best = max(best, sentence * _f1(index, query, stems))
     return best
+
+
+def _f1(index: LanguageIndex, query: Query, stems: tuple[str, ...]) -> float:
+    """Return the F1 of query words found in stems (recall) and stems found (precision)."""
+    idf, lookup = index.idf, query.lookup
+    matched: dict[int, float] = {}
+    precision = denom = 0.0
+    for stem_ in stems:
+        denom += idf[stem_]
+        found = lookup.get(stem_)
+        if found:
+            precision += idf[stem_] * max(ew for _, ew in found)
+            for i, ew in found:
+                if ew > matched.get(i, 0.0):
+                    matched[i] = ew
+    if not matched:
+        return 0.0
+    recall = sum(query.weights[i] * ew for i, ew in matched.items()) / query.total
+    precision /= denom
+    return 2 * recall * precision / (recall + precision)
 
 
 def similarity(index: LanguageIndex, text: str, doc: int) -> float:
@@ -173,7 +182,7 @@ def score_language(
     for doc in found.tolist():
         score = (
             tuning.coverage * float(cov[doc])
-            + tuning.overlap * overlap(index, query, doc)
+            + tuning.overlap * overlap(index, query, doc, tuning.sentence)
             + tuning.fuzzy * similarity(index, text, doc)
         )
         entry = int(index.doc_entry[doc])
