@@ -6,6 +6,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from bot.answers.engine import AnswerEngine
 from bot.catalog.loader import load_content
 from bot.catalog.schema import Content
 from bot.catalog.store import current_version, has_content, load_stored, save_content
@@ -23,15 +24,15 @@ class Services:
     settings: Settings
     db: Database
     content: Content
-    engine: object = field(init=False)
+    engine: AnswerEngine = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.engine = _build_engine(self.content)
+        self.engine = AnswerEngine(self.content)
 
     def replace_content(self, content: Content) -> None:
         """Swap in new content and a new engine built from it."""
-        engine = _build_engine(content)
+        engine = AnswerEngine(content)
         with self._lock:
             self.content, self.engine = content, engine
 
@@ -46,12 +47,6 @@ class Services:
             self.replace_content(content)
             log.info("content reloaded: version %s", content.version)
         return content is not None
-
-
-def _build_engine(content: Content):
-    from bot.answers.engine import AnswerEngine
-
-    return AnswerEngine(content)
 
 
 def bootstrap(settings: Settings, *, migrate: bool = True, seed: bool = True) -> Services:
