@@ -24,7 +24,7 @@ def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def test_validate_accepts_good_content(cli, capsys):
     assert cli("content", "validate", str(FIXTURE)) == 0
-    assert capsys.readouterr().out.startswith("valid: 3 municipalities, 2 programs, 2 faq")
+    assert capsys.readouterr().out.startswith("valid: 4 municipalities, 3 programs, 2 faq")
 
 
 def test_validate_lists_problems_and_exits_2(cli, capsys, tmp_path: Path):
@@ -75,7 +75,7 @@ def test_a_single_file_can_be_imported(cli, capsys, tmp_path: Path):
     single = tmp_path / "one.yaml"
     single.write_text((FIXTURE / "base.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     assert cli("content", "import", str(single), "--json") == 0
-    assert json.loads(capsys.readouterr().out)["entries"]["programs"] == 2
+    assert json.loads(capsys.readouterr().out)["entries"]["programs"] == 3
 
 
 def test_export_of_an_empty_database_says_so(cli, capsys, tmp_path: Path):

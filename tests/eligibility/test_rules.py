@@ -10,6 +10,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.catalog.loader import load_content
 from bot.catalog.schema import Content, Program
 from bot.eligibility.engine import (
     ELIGIBLE,
@@ -27,9 +28,15 @@ from bot.eligibility.engine import (
 CASES = yaml.safe_load((Path(__file__).parent / "cases.yaml").read_text(encoding="utf-8"))
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_rule_case(case: dict, shipped_content: Content):
-    verdicts = {v.program: v for v in check(shipped_content, Facts(**case["facts"]), case["date"])}
+    content = load_content(ROOT / case["content"]) if "content" in case else shipped_content
+    audience = case.get("audience", "person")
+    found = check(content, Facts(**case["facts"]), case["date"], audience=audience)
+    verdicts = {v.program: v for v in found}
     for program, expected in case["expect"].items():
         assert verdicts[program].result == expected, (program, verdicts[program])
     for program, missing in case.get("missing", {}).items():
