@@ -17,21 +17,20 @@ help:
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Lotse needs Python 3.11 or newer")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	@test -x $(BIN)/python || { echo "Creating $(VENV) and installing Lotse (once)..."; $(PYTHON) -m venv $(VENV); }
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 compile: install
-	@$(PYBABEL) compile --domain messages --directory locales --statistics 2>&1 | grep -v '^compiling' || true
-	@$(PYBABEL) compile --domain messages --directory locales >/dev/null
+	@$(PYBABEL) -q compile --domain messages --directory locales
 
 extract: install
 	$(PYBABEL) extract -F babel.cfg -k t -k gettext -k ngettext:1,2 -k N_ --no-location \
@@ -44,10 +43,10 @@ migrate: install
 	$(BIN)/python -m bot migrate
 
 run: compile
-	$(BIN)/python -m bot run
+	@$(BIN)/python -m bot run
 
 console: compile
-	$(BIN)/python -m bot console
+	@$(BIN)/python -m bot console
 
 test: install-dev compile
 	$(BIN)/python -m pytest

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -194,7 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its URLs contain the bot token
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     try:
         return COMMANDS[args.command](args, settings)
     except ContentError as exc:
@@ -208,10 +210,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.bot_token:
+        print("No BOT_TOKEN set: starting the local chat console instead of Telegram.", flush=True)
     from bot.services import bootstrap
 
     if not settings.bot_token:
-        print("No BOT_TOKEN set: starting the local chat console instead of Telegram.", flush=True)
+        _quiet_for_console(args)
         services = bootstrap(settings)
         from bot.chat.console import run_console
 
@@ -223,10 +227,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _quiet_for_console(args: argparse.Namespace) -> None:
+    """Keep INFO logs out of the chat unless a log level was asked for."""
+    if args.log_level is None and "LOG_LEVEL" not in os.environ:
+        logging.getLogger().setLevel(logging.WARNING)
+
+
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.chat.console import run_console
     from bot.services import bootstrap
 
+    _quiet_for_console(args)
     services = bootstrap(settings)
     asyncio.run(run_console(services, user_id=args.user_id, lang=args.lang, role=args.role))
     return EXIT_OK

@@ -15,6 +15,8 @@ from sqlalchemy.exc import ArgumentError
 from bot.i18n import SUPPORTED_LANGUAGES
 
 DEFAULT_DATABASE_URL = "sqlite:///data/lotse.db"
+#: The content shipped with Lotse (used when CONTENT_DIR is not set).
+SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 ROLES = ("volunteer", "advisor", "coach", "admin")
@@ -36,7 +38,7 @@ class Settings:
     telegram_base_file_url: str = DEFAULT_BASE_FILE_URL
     timezone: str = "Europe/Berlin"
     default_language: str = "de"
-    content_dir: Path = Path("content")
+    content_dir: Path = SHIPPED_CONTENT
     admin_user_ids: frozenset[int] = field(default_factory=frozenset)
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"

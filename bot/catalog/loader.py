@@ -35,10 +35,10 @@ def read_files(path: str | Path) -> dict[str, bytes]:
     if root.is_file():
         return {root.name: _read_limited(root, root.name)}
     if not root.is_dir():
-        raise ContentError([f"{path}:0: no such file or directory"])
+        raise ContentError([f"{path}: no such file or directory"])
     files = sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file())
     if not files:
-        raise ContentError([f"{path}:0: no *.yaml files found"])
+        raise ContentError([f"{path}: no *.yaml files found"])
     out = {
         p.relative_to(root).as_posix(): _read_limited(p, p.relative_to(root).as_posix())
         for p in files
