@@ -73,6 +73,8 @@ class AnswerEngine:
             lang: LanguageIndex(lang, docs, self.tuning.expansions, ALSO_SEARCHED)
             for lang, docs in by_lang.items()
         }
+        #: Numbers a question variant or keyword names ("17", "28"): content words, not filler.
+        self._numbers = frozenset().union(*(i.numbers for i in self._indexes.values()))
 
     @property
     def entry_count(self) -> int:
@@ -97,7 +99,7 @@ class AnswerEngine:
         stops = union(langs)
         question = union_questions(langs)
         words = _words(normal, stops - question)
-        soft = [w in question or w.isdigit() for w in words]
+        soft = [w in question or (w.isdigit() and w not in self._numbers) for w in words]
         if all(soft):
             return Decision("unknown", None, (), ())
         allowed = self._allowed(municipality, today or date.today())

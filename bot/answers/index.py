@@ -22,6 +22,7 @@ BITS = len(FIELDS)
 MASK = (1 << BITS) - 1
 _TITLE, _QUESTION, _KEYWORD, _TAG, _ANSWER = (1 << bit for bit in range(BITS))
 _TITLE |= _QUESTION
+_NAMED = _TITLE | _KEYWORD  # the fields that say what an entry is about
 #: Words this short are only matched exactly; longer ones allow 1 edit, long ones 2.
 MIN_FUZZY, LONG_WORD = 4, 8
 #: A word must be this long to be found inside (or to contain) another word.
@@ -29,6 +30,8 @@ MIN_PART = 5
 #: A shorter word (but at least this long) is only found at the start or end of another.
 MIN_EDGE = 3
 MAX_EXPANSIONS = 12
+#: Share of a stem's idf computed over question variants and keywords only (the rest: all fields).
+QUESTION_IDF = 0.6
 
 
 @dataclass(frozen=True)
@@ -100,10 +103,19 @@ class LanguageIndex:
                 postings.setdefault(stem_, []).append(doc_id << BITS | mask)
             self.variants.append(tuple(variants))
             self.sentences.append(tuple(sentences))
+        self.numbers = frozenset(
+            s for s, p in postings.items() if s.isdigit() and any(m & _NAMED for m in p)
+        )
         self.doc_entry = np.array(doc_entry, dtype=np.int32)
         self.postings = {s: np.array(p, dtype=np.int32) for s, p in postings.items()}
         n = len(doc_entry)
-        self.idf = {s: _idf(n, len(p)) for s, p in postings.items()}
+        # A word in few entries' questions is distinctive even if many answers mention it
+        # (Duldung, Gestattung): blend the idf over all fields with the one over questions.
+        self.idf = {
+            s: (1 - QUESTION_IDF) * _idf(n, len(p))
+            + QUESTION_IDF * _idf(n, sum(1 for m in p if m & _NAMED) or len(p))
+            for s, p in postings.items()
+        }
         self.max_idf = _idf(n, 0)
         self._buckets: dict[tuple[int, str], list[str]] = {}
         for word in self.surface:

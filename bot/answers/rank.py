@@ -43,9 +43,10 @@ class Tuning:
     fuzzy: float = 0.4
     other_program: float = 0.2  # score cut for an entry about another program than the one named
     candidates: int = 12  # documents per language that get the full score
-    answer: float = 0.46  # answer directly at or above this score ...
-    margin: float = 0.02  # ... and this far above the runner-up
+    answer: float = 0.5  # answer directly at or above this score ...
+    margin: float = 0.01  # ... and this far above the runner-up
     suggest: float = 0.4  # below this nothing is plausible: "unknown"
+    cap: float = 3.0  # a long query's weight counts at most this many largest idfs (0: no cap)
 
     @cached_property
     def mask_weights(self) -> np.ndarray:
@@ -67,10 +68,12 @@ class Query:
     expansions: list[Expansion]
     weights: list[float]
     soft: list[bool]  # question words ("wer", "what") and numbers: never enough alone
+    cap: float = 0.0  # the most the total may be (0: no cap), so long messages are not punished
 
     @cached_property
     def total(self) -> float:
-        return sum(self.weights) or 1.0
+        total = sum(self.weights) or 1.0
+        return min(total, self.cap) if self.cap else total
 
     @cached_property
     def lookup(self) -> dict[str, list[tuple[int, float]]]:
@@ -94,7 +97,7 @@ def prepare(
         else:
             weight = tuning.oov * index.max_idf * min(1.0, len(exp.word) / tuning.oov_length)
         weights.append(weight * tuning.soft if is_soft else weight)
-    return Query(list(words), expansions, weights, list(soft))
+    return Query(list(words), expansions, weights, list(soft), tuning.cap * index.max_idf)
 
 
 def coverage(
@@ -148,7 +151,7 @@ def _f1(index: LanguageIndex, query: Query, stems: tuple[str, ...]) -> float:
                     matched[i] = ew
     if not matched:
         return 0.0
-    recall = sum(query.weights[i] * ew for i, ew in matched.items()) / query.total
+    recall = min(1.0, sum(query.weights[i] * ew for i, ew in matched.items()) / query.total)
     precision /= denom
     return 2 * recall * precision / (recall + precision)
 

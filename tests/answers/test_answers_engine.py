@@ -193,3 +193,33 @@ def test_a_question_naming_one_program_prefers_its_entries(make_faq):
 def test_the_shipped_content_is_indexed(shipped_content: Content):
     engine = AnswerEngine(shipped_content)
     assert engine.entry_count == len(shipped_content.faq)
+
+
+def test_a_number_named_in_keywords_counts_as_a_content_word(make_faq):
+    young = make_faq("jung", (["Was ist mit Jugendlichen?"], "Minderjährige sind nicht dabei."))
+    old = make_faq("alt", (["Was ist mit älteren Leuten?"], "Ab 28 nicht mehr."))
+    with_numbers = [
+        dataclasses.replace(
+            e,
+            translations={"de": dataclasses.replace(e.translations["de"], keywords=numbers)},
+        )
+        for e, numbers in ((young, ("16", "17")), (old, ("29", "30")))
+    ]
+    engine = AnswerEngine(Content(faq={e.id: e for e in with_numbers}))
+    assert engine.ask("was wenn jemand 29 ist", "de", None, TODAY).hits[0].id == "alt"
+    assert engine.ask("sie ist 17", "de", None, TODAY).hits[0].id == "jung"
+    plain = AnswerEngine(Content(faq={e.id: e for e in (young, old)}))
+    assert plain.ask("was wenn jemand 29 ist", "de", None, TODAY).kind == "unknown"
+
+
+def test_a_long_message_is_not_punished_for_its_length(content: Content):
+    text = (
+        "Hallo zusammen, ich betreue seit einem Jahr ehrenamtlich einen Mann aus "
+        "Afghanistan, er wohnt in einer Unterkunft am Stadtrand und spielt Fußball im Verein. "
+        "Darf er mit einer Gestattung arbeiten?"
+    )
+    capped = AnswerEngine(content).ask(text, "de", None, TODAY)
+    uncapped = AnswerEngine(content, dataclasses.replace(Tuning(), cap=0.0))
+    plain = uncapped.ask(text, "de", None, TODAY)
+    assert capped.hits[0].id == plain.hits[0].id == "arbeit-gestattung"
+    assert capped.hits[0].score > 1.5 * plain.hits[0].score
