@@ -45,6 +45,7 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
             "kreis": entry.kreis,
             "alliance": entry.alliance,
             "coordinator": entry.coordinator,
+            "geo": entry.geo,
         }
         keep: tuple[str, ...] = ("kreis", "alliance", "coordinator")
     elif isinstance(entry, Program):

@@ -167,6 +167,7 @@ def parse_municipality(r: _Reader) -> Municipality:
         kreis=r.slug("kreis"),
         alliance=r.flag("alliance"),
         coordinator=r.text("coordinator"),
+        geo=_geo(r),
         extra=r.extra(),
         where=r.where,
     )

@@ -59,6 +59,7 @@ class Municipality:
     kreis: str | None = None
     alliance: bool | None = None  # None: not known
     coordinator: str | None = None
+    geo: tuple[float, float] | None = None  # extension: approximate centre, for distances
     extra: Mapping[str, Any] = field(default_factory=dict)  # extension keys, kept verbatim
     where: Where | None = field(default=None, compare=False)
 
