@@ -15,10 +15,12 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from bot.catalog.loader import ContentError, load_content
-from bot.catalog.schema import GERMAN_LEVELS, STATUSES
+from bot.catalog.parse import LANG_RE
+from bot.catalog.schema import GERMAN_LEVELS, OFFER_TYPES, STATUSES
 from bot.config import ConfigError, Settings, load_settings
 from bot.eligibility.engine import Facts
 from bot.i18n import SUPPORTED_LANGUAGES
+from bot.matching.engine import DEFAULT_RADIUS_KM
 
 EXIT_OK, EXIT_USAGE = 0, 2
 log = logging.getLogger("bot")
@@ -62,6 +64,23 @@ def _yes_no(value: str) -> bool:
     if value.lower() not in ("yes", "no"):
         raise argparse.ArgumentTypeError(f"'{value}' is not yes or no")
     return value.lower() == "yes"
+
+
+def _language_code(value: str) -> list[str]:
+    codes = [part.strip() for part in value.split(",") if part.strip()]
+    if not codes or not all(LANG_RE.match(code) for code in codes):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a language code like ar or fa")
+    return codes
+
+
+def _lat_lon(value: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not LAT,LON (e.g. 50.94,6.96)") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a place on Earth")
+    return lat, lon
 
 
 def _add_facts(parser: argparse.ArgumentParser) -> None:
@@ -148,6 +167,33 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", type=_language, help="language of the reasons (default de)")
     check.add_argument("--content", metavar="DIR", type=Path, help="use this content directory")
     check.add_argument("--json", action="store_true", help="print exactly one JSON object")
+
+    match = sub.add_parser(
+        "match",
+        help="find the offers a person can join",
+        description="List the offers a person can join, best first, with reasons. An offer the "
+        "person cannot join (place, age, status, German level, full, ended) is never listed; "
+        "when nothing fits, say why and show the nearest alternatives.",
+    )
+    _add_facts(match)
+    match.add_argument("--type", choices=OFFER_TYPES, help="the kind of offer wanted")
+    match.add_argument(
+        "--language",
+        action="append",
+        type=_language_code,
+        default=[],
+        metavar="L",
+        help="a language the person speaks (repeat or comma-separate)",
+    )
+    match.add_argument(
+        "--near", type=_lat_lon, metavar="LAT,LON", help="a location to search around"
+    )
+    match.add_argument(
+        "--radius", type=float, default=DEFAULT_RADIUS_KM, metavar="KM", help="radius around --near"
+    )
+    match.add_argument("--lang", type=_language, help="language of the reasons (default de)")
+    match.add_argument("--content", metavar="DIR", type=Path, help="use this content directory")
+    match.add_argument("--json", action="store_true", help="print exactly one JSON object")
 
     content = sub.add_parser("content", help="validate, import or export content")
     csub = content.add_subparsers(dest="content_command", required=True, parser_class=_Parser)
@@ -338,6 +384,67 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.eligibility.engine import FactError
+    from bot.eligibility.words import fact_error_text
+    from bot.i18n import translator
+    from bot.matching.engine import Need, match
+    from bot.matching.words import miss_text, reason_text
+
+    t = translator(args.lang or settings.default_language)
+    on = args.on or datetime.now(settings.tz).date()
+    content = _content(args, settings)
+    if args.radius <= 0:
+        print("lotse match: --radius must be more than 0 km", file=sys.stderr)
+        return EXIT_USAGE
+    need = Need(
+        facts=_facts(args),
+        offer_type=args.type,
+        languages=tuple(code for codes in args.language for code in codes),
+        near=args.near,
+        radius_km=args.radius,
+    )
+    try:
+        result = match(content, need, on)
+    except FactError as exc:
+        print(f"lotse match: {fact_error_text(t, exc)}", file=sys.stderr)
+        return EXIT_USAGE
+
+    def listed(items) -> list[dict]:
+        return [
+            {
+                "id": m.offer,
+                "score": m.score,
+                "reasons": [reason_text(t, r, content) for r in m.reasons],
+                "title": _offer_title(content, m.offer, t.lang),
+                "municipality": content.offers[m.offer].municipality,
+            }
+            for m in items
+        ]
+
+    out = {"offers": listed(result.matches)}
+    if result.miss is not None:
+        out["miss"] = miss_text(t, result.miss, content)
+        out["alternatives"] = listed(result.alternatives)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+        return EXIT_OK
+    if "miss" in out:
+        print(out["miss"])
+        if out["alternatives"]:
+            print("alternatives:")
+    for item in out["offers"] or out.get("alternatives", []):
+        print(f"{item['score']:.2f}  {item['id']}  {item['title']}")
+        for reason in item["reasons"]:
+            print(f"        - {reason}")
+    return EXIT_OK
+
+
+def _offer_title(content, offer_id: str, lang: str) -> str:
+    texts = content.offers[offer_id].translations
+    return (texts.get(lang) or texts["de"]).get("title", offer_id)
+
+
 def _summary(content) -> dict[str, int]:
     from bot.catalog.schema import KINDS
 
@@ -408,6 +515,7 @@ COMMANDS = {
     "console": cmd_console,
     "ask": cmd_ask,
     "check": cmd_check,
+    "match": cmd_match,
     "content": cmd_content,
     "migrate": cmd_migrate,
 }
