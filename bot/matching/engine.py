@@ -115,9 +115,8 @@ def _towns(content: Content, municipality: str) -> set[str]:
     return {municipality, town.kreis} if town and town.kreis else {municipality}
 
 
-def _score(
-    content: Content, offer: Offer, need: Need, values: Mapping[str, object], on: date
-) -> tuple[float, list[Reason]]:
+def _score(search: _Search, offer: Offer) -> tuple[float, list[Reason]]:
+    content, need, on = search.content, search.need, search.on
     score, reasons = 0.0, []
     if need.offer_type and offer.type == need.offer_type:
         score += WEIGHTS["type"]
@@ -130,7 +129,7 @@ def _score(
         score += WEIGHTS["language"] / 2
         reasons.append(Reason("language", "de"))
     if offer.program and offer.program in content.programs:
-        result = evaluate(content.programs[offer.program], values).result
+        result = search.program(offer.program)
         if result == ELIGIBLE:
             score += WEIGHTS["program"]
             reasons.append(Reason("program", offer.program))
@@ -146,80 +145,119 @@ def _score(
     return score, reasons
 
 
-def _candidates(content: Content, need: Need, on: date, places_left, values):
-    """Yield (offer, checks, distance) for every offer the person can join, anywhere."""
-    for offer in content.offers.values():
-        if not _open(offer, on, places_left):
-            continue
-        ok, checks = _audience_ok(offer, values)
-        if not ok:
-            continue
-        km = distance_km(need.near, offer.geo) if need.near and offer.geo else None
-        yield offer, checks, km
+def _by_town(content: Content) -> Mapping[str, tuple[Offer, ...]]:
+    """Offers grouped by municipality, built once per content object."""
+    cached = _BY_TOWN.get(id(content))
+    if cached is None or cached[0] is not content:
+        groups: dict[str, list[Offer]] = {}
+        for offer in content.offers.values():
+            groups.setdefault(offer.municipality, []).append(offer)
+        cached = (content, {town: tuple(offers) for town, offers in groups.items()})
+        _BY_TOWN.clear()  # one content is current at a time; keep memory flat
+        _BY_TOWN[id(content)] = cached
+    return cached[1]
 
 
-def _rank(content, need, on, values, found, radius: float) -> tuple[Match, ...]:
-    matches = []
-    for offer, checks, km in found:
-        score, reasons = _score(content, offer, need, values, on)
-        if km is not None:
-            closeness = max(0.0, 1 - km / radius)
-            score += WEIGHTS["distance"] * closeness
-            reasons.append(Reason("distance", round(km, 1)))
-        matches.append(Match(offer.id, round(min(score, 1.0), 4), (*reasons, *checks), km))
-    return tuple(sorted(matches, key=lambda m: (-m.score, m.distance_km or 0, m.offer)))
+_BY_TOWN: dict[int, tuple[Content, Mapping[str, tuple[Offer, ...]]]] = {}
+
+
+def _near(offer: Offer, centre: tuple[float, float] | None, radius: float) -> float | None:
+    """Return the distance when the offer lies within radius of centre (cheap box test first)."""
+    if centre is None or offer.geo is None:
+        return None
+    if abs(offer.geo[0] - centre[0]) * 111 > radius or abs(offer.geo[1] - centre[1]) * 70 > radius:
+        return None
+    km = distance_km(centre, offer.geo)
+    return km if km <= radius else None
+
+
+class _Search:
+    """One match: the resolved facts, the filters and a cache of program verdicts."""
+
+    def __init__(self, content: Content, need: Need, on: date, places_left: Mapping[str, int]):
+        self.content, self.need, self.on, self.places_left = content, need, on, places_left
+        self.values = resolve(need.facts, content, on)
+        self.programs: dict[str, str] = {}
+
+    def joinable(self, offer: Offer) -> list[Reason] | None:
+        """Return the `check` reasons if the person can join the offer, else None."""
+        if not _open(offer, self.on, self.places_left):
+            return None
+        ok, checks = _audience_ok(offer, self.values)
+        return checks if ok else None
+
+    def program(self, program_id: str) -> str:
+        if program_id not in self.programs:
+            self.programs[program_id] = evaluate(
+                self.content.programs[program_id], self.values
+            ).result
+        return self.programs[program_id]
+
+    def rank(self, found, radius: float) -> tuple[Match, ...]:
+        matches = []
+        for offer, checks, km in found:
+            score, reasons = _score(self, offer)
+            if km is not None:
+                score += WEIGHTS["distance"] * max(0.0, 1 - km / radius)
+                reasons.append(Reason("distance", round(km, 1)))
+            matches.append(Match(offer.id, round(min(score, 1.0), 4), (*reasons, *checks), km))
+        return tuple(sorted(matches, key=lambda m: (-m.score, m.distance_km or 0, m.offer)))
 
 
 def match(
     content: Content, need: Need, on: date, places_left: Mapping[str, int] | None = None
 ) -> Result:
     """Return the offers the person can join, best first; with alternatives when none fits."""
-    values = resolve(need.facts, content, on)
-    found = list(_candidates(content, need, on, places_left or {}, values))
-    municipality = values.get("municipality")
+    search = _Search(content, need, on, places_left or {})
+    municipality = search.values.get("municipality")
+    towns = _towns(content, str(municipality)) if municipality else set()
+    by_town = _by_town(content)
     if need.near is not None:
-        here = [c for c in found if c[2] is not None and c[2] <= need.radius_km]
-        if municipality:
-            towns = _towns(content, str(municipality))
-            here += [c for c in found if c[2] is None and c[0].municipality in towns]
-    elif municipality:
-        towns = _towns(content, str(municipality))
-        here = [c for c in found if c[0].municipality in towns]
+        pool = content.offers.values()
+    elif towns:
+        pool = [offer for town in towns for offer in by_town.get(town, ())]
     else:
-        here = found
+        pool = content.offers.values()
+    here = []
+    for offer in pool:
+        km = _near(offer, need.near, need.radius_km)
+        if (
+            need.near is not None
+            and km is None
+            and not (offer.geo is None and offer.municipality in towns)
+        ):
+            continue
+        checks = search.joinable(offer)
+        if checks is not None:
+            here.append((offer, checks, km))
     wanted = [c for c in here if not need.offer_type or c[0].type == need.offer_type]
-    matches = _rank(content, need, on, values, wanted, need.radius_km)
+    matches = search.rank(wanted, need.radius_km)
     if matches:
         return Result(matches)
+    status = need.facts.residence_status
     miss = Miss(
         need.offer_type,
-        municipality and str(municipality),
-        need.facts.residence_status,
-        values.get("age"),
-    )  # type: ignore[arg-type]
-    return Result((), miss, _alternatives(content, need, on, values, found, here))
+        str(municipality) if municipality else None,
+        status,
+        search.values.get("age"),
+    )
+    return Result((), miss, _alternatives(search, towns, here))
 
 
-def _alternatives(content, need, on, values, found, here) -> tuple[Match, ...]:
+def _alternatives(search: _Search, towns: set[str], here) -> tuple[Match, ...]:
     """Other types here, and the wanted type in nearby municipalities: the best five."""
+    content, need = search.content, search.need
     here_ids = {offer.id for offer, _, _ in here}
     other_types = [c for c in here if need.offer_type and c[0].type != need.offer_type]
-    centre = need.near or _centre(content, _own(values) or {c[0].municipality for c in here})
+    centre = need.near or _centre(content, towns or {c[0].municipality for c in here})
     nearby = []
-    if centre is not None:
-        for offer, checks, _ in found:
-            if offer.id in here_ids or offer.geo is None:
-                continue
-            if need.offer_type and offer.type != need.offer_type:
-                continue
-            km = distance_km(centre, offer.geo)
-            if km <= ALTERNATIVE_RADIUS_KM:
-                nearby.append((offer, checks, km))
-    return _rank(content, need, on, values, other_types + nearby, ALTERNATIVE_RADIUS_KM)[:5]
-
-
-def _own(values: Mapping[str, object]) -> set[str]:
-    return {str(values["municipality"])} if values.get("municipality") else set()
+    for offer in content.offers.values() if centre is not None else ():
+        if offer.id in here_ids or (need.offer_type and offer.type != need.offer_type):
+            continue
+        km = _near(offer, centre, ALTERNATIVE_RADIUS_KM)
+        if km is not None and (checks := search.joinable(offer)) is not None:
+            nearby.append((offer, checks, km))
+    return search.rank(other_types + nearby, ALTERNATIVE_RADIUS_KM)[:5]
 
 
 def _centre(content: Content, towns: set[str]) -> tuple[float, float] | None:
