@@ -26,7 +26,7 @@ from rapidfuzz.utils import default_process
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answers.engine import AnswerEngine, Decision, Hit, decide  # noqa: E402
+from bot.answers.engine import AnswerEngine, Decision, Hit  # noqa: E402
 from bot.catalog.loader import load_content  # noqa: E402
 from bot.catalog.schema import Content, FaqEntry  # noqa: E402
 
@@ -172,21 +172,21 @@ def curve(questions: Sequence[Question], decisions: Sequence[Decision], engine: 
         f"\nprecision/coverage over the answer threshold (margin fixed at {engine.tuning.margin}):"
     )
     print(f"{'threshold':>10}{'precision':>11}{'coverage':>10}{'top-1':>8}{'out-scope':>11}")
-    for step in range(6, 19):
-        t = step / 20
-        tuning = dataclasses.replace(engine.tuning, answer=t, suggest=min(t, engine.tuning.suggest))
-        again = [
-            decide(d.hits, tuning) if d.kind in ("answer", "suggest") else d for d in decisions
-        ]
+    chosen = engine.tuning
+    for t in sorted({step / 20 for step in range(6, 19)} | {chosen.answer}):
+        tuning = dataclasses.replace(chosen, answer=t, suggest=min(t, chosen.suggest))
+        engine.tuning = tuning  # ask again: the engine also vetoes answers on generic words only
+        again = run_engine(engine, questions)
         answered = [(q, d) for q, d in zip(questions, again, strict=True) if d.kind == "answer"]
         right = sum(d.answer_id == q.expect for q, d in answered)
         m = metrics(questions, again)
         precision = right / len(answered) if answered else float("nan")
-        mark = "  <- chosen" if abs(t - engine.tuning.answer) < 1e-9 else ""
+        mark = "  <- chosen" if abs(t - chosen.answer) < 1e-9 else ""
         print(
             f"{t:>10.2f}{precision:>11.3f}{m['coverage']:>10.3f}{m['top1']:>8.3f}"
             f"{m['oos']:>11.3f}{mark}"
         )
+    engine.tuning = chosen
 
 
 def per_language(questions: Sequence[Question], runs: dict[str, list[Decision]]) -> None:

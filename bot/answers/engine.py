@@ -10,9 +10,9 @@ import numpy as np
 from bot.answers.index import Document, LanguageIndex
 from bot.answers.normalise import normalise, words
 from bot.answers.programs import Programs
-from bot.answers.rank import Tuning, score_language
+from bot.answers.rank import Tuning, score_merged
 from bot.answers.smalltalk import smalltalk
-from bot.answers.stopwords import union, union_questions
+from bot.answers.stopwords import generic, union, union_questions
 from bot.catalog.schema import REFERENCE_LANGUAGE, Content, FaqEntry
 
 #: Languages searched besides the user's own: people mix in German and English terms.
@@ -75,6 +75,13 @@ class AnswerEngine:
         }
         #: Numbers a question variant or keyword names ("17", "28"): content words, not filler.
         self._numbers = frozenset().union(*(i.numbers for i in self._indexes.values()))
+        #: Place names ("köln", "кельн"): they say where, not what, so never anchor an answer.
+        self._places = frozenset(
+            word
+            for m in content.municipalities.values()
+            for name in (m.id, m.name, *_aliases(m.extra.get("aliases")))
+            for word in normalise(name.replace("-", " ")).split()
+        )
 
     @property
     def entry_count(self) -> int:
@@ -104,17 +111,13 @@ class AnswerEngine:
             return Decision("unknown", None, (), ())
         allowed = self._allowed(municipality, today or date.today())
         entries = self._entries
-        scores: dict[int, float] = {}
-        matched = False
-        for code in langs:
-            index = self._indexes.get(code)
-            if index is None:
-                continue
-            found, hit = score_language(index, words, soft, self.tuning, allowed)
-            matched = matched or hit
-            for entry, score in found.items():
-                if score > scores.get(entry, 0.0):
-                    scores[entry] = score
+        indexes = [self._indexes[code] for code in langs if code in self._indexes]
+        if not indexes:
+            return Decision("unknown", None, (), ())
+        scored = score_merged(
+            indexes, words, soft, self.tuning, allowed, generic(langs) | self._places
+        )
+        scores, matched = scored.scores, scored.matched
         named = self._programs.named(words)
         if named:
             families = self._programs.families
@@ -123,7 +126,13 @@ class AnswerEngine:
                     scores[entry] *= 1 - self.tuning.other_program
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_HITS]
         hits = tuple(Hit(entries[i].id, "faq", round(min(float(s), 1.0), 4)) for i, s in ranked)
-        return decide(hits, self.tuning) if matched else Decision("unknown", None, (), hits)
+        if not matched:
+            return Decision("unknown", None, (), hits)
+        decision = decide(hits, self.tuning)
+        if decision.kind == "answer" and not scored.anchored:
+            # Only generic words matched ("kindergeld beantragen", "wohnung in köln"): offer.
+            return Decision("suggest", None, tuple(h.id for h in hits[:MAX_SUGGESTIONS]), hits)
+        return decision
 
     def _allowed(self, municipality: str | None, day: date) -> np.ndarray:
         """Return per entry 1.0 if a user in municipality may see it on day, else 0.0."""
@@ -135,6 +144,15 @@ class AnswerEngine:
             scoped = (self._scopes == "nrw") | (self._scopes == (municipality or "nrw"))
             mask = self._masks[key] = (scoped & (self._until >= day.toordinal())).astype(float)
         return mask
+
+
+def _aliases(raw: object) -> tuple[str, ...]:
+    """Return a municipality's aliases extension as strings (it may be missing or malformed)."""
+    if isinstance(raw, str):
+        return (raw,)
+    if isinstance(raw, list | tuple):
+        return tuple(a for a in raw if isinstance(a, str))
+    return ()
 
 
 def _words(normal: str, stops: frozenset[str]) -> list[str]:

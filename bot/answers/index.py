@@ -30,6 +30,8 @@ MIN_PART = 5
 #: A shorter word (but at least this long) is only found at the start or end of another.
 MIN_EDGE = 3
 MAX_EXPANSIONS = 12
+#: The most an inexact match (a typo, a part of a compound) can fit, so an exact one wins.
+INEXACT = 0.95
 #: Share of a stem's idf computed over question variants and keywords only (the rest: all fields).
 QUESTION_IDF = 0.6
 
@@ -48,6 +50,14 @@ class Expansion:
 
     word: str
     stems: tuple[tuple[str, float], ...]  # best first
+    exact: bool = False  # the word's own stem is in the index
+
+    @property
+    def fit(self) -> float:
+        """Return how well the word matched: 1 if exactly, else its best weight (below 1)."""
+        if self.exact:
+            return 1.0
+        return min(self.stems[0][1], INEXACT) if self.stems else 0.0
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,7 @@ class LanguageIndex:
             s for s, p in postings.items() if s.isdigit() and any(m & _NAMED for m in p)
         )
         self.doc_entry = np.array(doc_entry, dtype=np.int32)
+        self.entry_doc = {entry: doc for doc, entry in enumerate(doc_entry)}
         self.postings = {s: np.array(p, dtype=np.int32) for s, p in postings.items()}
         n = len(doc_entry)
         # A word in few entries' questions is distinctive even if many answers mention it
@@ -161,7 +172,7 @@ class LanguageIndex:
                 for part in self._parts(word):
                     _keep(found, self.surface[part], weights["part"] * len(part) / len(word))
         best = sorted(found.items(), key=lambda kv: kv[1], reverse=True)[:MAX_EXPANSIONS]
-        hit = Expansion(word, tuple(best))
+        hit = Expansion(word, tuple(best), exact)
         if len(self._cache) > 100_000:
             self._cache.clear()
         self._cache[word] = hit

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -43,9 +44,11 @@ class Tuning:
     fuzzy: float = 0.4
     other_program: float = 0.2  # score cut for an entry about another program than the one named
     candidates: int = 12  # documents per language that get the full score
-    answer: float = 0.5  # answer directly at or above this score ...
+    answer: float = 0.47  # answer directly at or above this score ...
     margin: float = 0.01  # ... and this far above the runner-up
     suggest: float = 0.4  # below this nothing is plausible: "unknown"
+    anchor: float = 0.9  # a word anchors a direct answer if it matched this well ...
+    anchor_length: int = 6  # ... and, unless it matched exactly, is at least this long
     cap: float = 3.0  # a long query's weight counts at most this many largest idfs (0: no cap)
 
     @cached_property
@@ -192,3 +195,108 @@ def score_language(
         if score > scores.get(entry, 0.0):
             scores[entry] = score
     return scores, matched
+
+
+def _word_values(
+    index: LanguageIndex, exp: Expansion, mask_weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the docs one expanded word reaches in index and its best match value in each."""
+    posts = [index.match(stem_) for stem_, _ in exp.stems]
+    docs = np.concatenate([post >> BITS for post in posts])
+    values = np.concatenate(
+        [ew * mask_weights[post & MASK] for post, (_, ew) in zip(posts, exp.stems, strict=True)]
+    )
+    return docs, values
+
+
+class Scored(NamedTuple):
+    """Entry -> combined score (0..1); if a content word matched; if a word anchors an answer."""
+
+    scores: dict[int, float]
+    matched: bool
+    anchored: bool
+
+
+def score_merged(
+    indexes: Sequence[LanguageIndex],
+    words: Sequence[str],
+    soft: Sequence[bool],
+    tuning: Tuning,
+    allowed: np.ndarray,
+    generic: frozenset[str] = frozenset(),
+) -> Scored:
+    """Return entry -> combined score (0..1) over several languages, and what matched.
+
+    A word anchors a direct answer if it is not soft, not generic ("beantragen", a place
+    name) and matched exactly, or with one typo if it is long enough for a typo to be safe.
+
+    Each query word counts in whichever language matches an entry best, so a mixed message
+    ("can someone with Gestattung join Durchstarten") or an entry without a translation in
+    the user's language is scored as one entry rather than once per language.
+    """
+    n = len(allowed)
+    queries = [prepare(index, words, soft, tuning) for index in indexes]
+    # Each word counts in the languages where it matched best (an exact match beats a typo)
+    # and weighs what it weighs there; a word that matched nowhere keeps its oov weight.
+    fits = [max(q.expansions[i].fit for q in queries) for i in range(len(words))]
+    chosen = [
+        [fit > 0 and q.expansions[i].fit >= fit - 1e-9 for q in queries]
+        for i, fit in enumerate(fits)
+    ]
+    weights = [
+        queries[0].weights[i]
+        if use[0]
+        else max((q.weights[i] for q, ok in zip(queries, use, strict=True) if ok), default=0.0)
+        or min(q.weights[i] for q in queries)
+        for i, use in enumerate(chosen)
+    ]
+    cap = tuning.cap * max(index.max_idf for index in indexes)
+    total = sum(weights) or 1.0
+    if cap:
+        total = min(total, cap)
+    # Where a word matched in the first (the user's) language, an entry translated into it is
+    # judged by that translation alone: other translations only stand in for missing ones.
+    untranslated = np.ones(n, dtype=bool)
+    untranslated[indexes[0].doc_entry] = False
+    acc = np.zeros(n)
+    matched = anchored = False
+    for i, is_soft in enumerate(soft):
+        anchored = anchored or (
+            not is_soft
+            and words[i] not in generic
+            and fits[i] >= tuning.anchor
+            and (fits[i] >= 1.0 or len(words[i]) >= tuning.anchor_length)
+        )
+        best = np.zeros(n)
+        for k, (index, query) in enumerate(zip(indexes, queries, strict=True)):
+            if not chosen[i][k]:
+                continue
+            docs, values = _word_values(index, query.expansions[i], tuning.mask_weights)
+            entries = index.doc_entry[docs]
+            values = weights[i] * values
+            if k and chosen[i][0]:
+                keep = untranslated[entries]
+                entries, values = entries[keep], values[keep]
+            np.maximum.at(best, entries, values)
+        best *= allowed
+        acc += best
+        matched = matched or (not is_soft and bool(best.any()))
+    cov = acc / total
+    found = np.flatnonzero(cov)
+    if len(found) > tuning.candidates:
+        found = found[np.argpartition(-cov[found], tuning.candidates)[: tuning.candidates]]
+    text = " ".join(words)
+    merged = [Query(list(words), q.expansions, weights, list(soft), cap) for q in queries]
+    scores: dict[int, float] = {}
+    for entry in found.tolist():
+        lap = sim = 0.0
+        for index, query in zip(indexes, merged, strict=True):
+            doc = index.entry_doc.get(entry)
+            if doc is None:
+                continue
+            lap = max(lap, overlap(index, query, doc, tuning.sentence))
+            sim = max(sim, similarity(index, text, doc))
+        scores[entry] = (
+            tuning.coverage * float(cov[entry]) + tuning.overlap * lap + tuning.fuzzy * sim
+        )
+    return Scored(scores, matched, anchored)

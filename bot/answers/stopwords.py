@@ -127,3 +127,42 @@ def union_questions(langs: tuple[str, ...]) -> frozenset[str]:
     """Return the question words of langs that none of them uses as a plain stop word."""
     plain = frozenset().union(*(_normalised(_RAW.get(lang, "")) for lang in langs))
     return frozenset().union(*(question_words(lang) for lang in langs)) - plain
+
+
+#: Words that say what kind of help is wanted but not about what ("beantragen", "kurs", "best"):
+#: a question whose only matched words are these (or place names) is not answered directly.
+_GENERIC = {
+    "de": """
+        beantragen beantrage antrag anträge kurs kurse beste bester besten gut gute guter
+        hilfe helfen kosten kostet bekommen bekomme brauche brauchen suche suchen
+        voraussetzungen voraussetzung bedingungen stadt städte
+        """,
+    "en": """
+        apply application applying course courses best good help cost costs get need find
+        search requirements conditions city town
+        """,
+    "ar": """
+        شروط طلب مساعده افضل احسن كورس دوره مدينه
+        """,
+    "fa": """
+        شرايط درخواست كمك بهترين دوره كلاس شهر
+        """,
+    "uk": """
+        умови заява допомога найкращий курс курси місто
+        """,
+    "ru": """
+        условия заявление помощь лучший курс курсы город
+        """,
+    "tr": """
+        şartlar başvuru yardım en iyi kurs şehir
+        """,
+    "fr": """
+        conditions demande aide meilleur cours ville
+        """,
+}
+
+
+@cache
+def generic(langs: tuple[str, ...]) -> frozenset[str]:
+    """Return the normalised generic words of langs (see _GENERIC)."""
+    return frozenset().union(*(_normalised(_GENERIC.get(lang, "")) for lang in langs))

@@ -12,7 +12,7 @@ import pytest
 from bot.answers.engine import AnswerEngine, Decision, Hit, decide
 from bot.answers.rank import Tuning
 from bot.answers.smalltalk import smalltalk
-from bot.catalog.schema import Content, Program
+from bot.catalog.schema import Content, Municipality, Program
 
 TODAY = date(2027, 1, 15)
 
@@ -223,3 +223,46 @@ def test_a_long_message_is_not_punished_for_its_length(content: Content):
     plain = uncapped.ask(text, "de", None, TODAY)
     assert capped.hits[0].id == plain.hits[0].id == "arbeit-gestattung"
     assert capped.hits[0].score > 1.5 * plain.hits[0].score
+
+
+def test_a_word_counts_in_whichever_language_matches_it(make_faq):
+    # "Duldung" is only in the German texts, "apprenticeship" only in the English ones.
+    entries = [
+        make_faq(
+            "duldung-ausbildung",
+            (["Darf ich mit Duldung eine Ausbildung machen?"], "Ja, mit Erlaubnis."),
+            (["Can I start an apprenticeship with a tolerated stay?"], "Yes, with a permit."),
+        ),
+        make_faq(
+            "duldung-was",
+            (["Was ist eine Duldung?"], "Die Abschiebung ist ausgesetzt."),
+            (["What is a tolerated stay?"], "Deportation is suspended."),
+        ),
+        make_faq(
+            "ausbildung-finden",
+            (["Wie finde ich einen Ausbildungsplatz?"], "Bei der Agentur für Arbeit."),
+            (["How do I find an apprenticeship?"], "At the employment agency."),
+        ),
+    ]
+    engine = AnswerEngine(Content(faq={e.id: e for e in entries}))
+    decision = engine.ask("apprenticeship with duldung", "en", None, TODAY)
+    assert decision.answer_id == "duldung-ausbildung"
+
+
+def test_a_mixed_language_question_is_scored_as_one(engine: AnswerEngine):
+    decision = ask(engine, "can someone with Gestattung work", "en")
+    assert decision.answer_id == "arbeit-gestattung"
+
+
+@pytest.mark.parametrize("text", ["köln", "kindergeld beantragen"])
+def test_only_generic_words_or_a_place_are_not_answered_directly(make_faq, text: str):
+    entries = [
+        make_faq("koeln-dabei", (["Ist Köln beim Programm dabei?"], "Ja, Köln macht mit.")),
+        make_faq(
+            "antrag", (["Wie beantragen Kommunen Fördergeld?"], "Mit dem Formular beim Land.")
+        ),
+    ]
+    municipalities = {"koeln": Municipality("koeln", "Köln")}
+    engine = AnswerEngine(Content(municipalities=municipalities, faq={e.id: e for e in entries}))
+    assert engine.ask(text, "de", None, TODAY).kind == "suggest"
+    assert engine.ask("fördergeld beantragen", "de", None, TODAY).answer_id == "antrag"
