@@ -92,7 +92,7 @@ def test_reasons_come_in_the_language_asked(check):
     ],
 )
 def test_impossible_or_contradictory_input_exits_2_with_one_line(check, argv, message):
-    status, data, err = check(*argv)
+    status, data, err = check(*argv, "--lang", "en")
     assert status == 2
     assert data is None
     assert len(err.strip().splitlines()) == 1

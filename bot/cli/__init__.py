@@ -1,0 +1,1 @@
+"""The command line's pieces; `python -m bot` (bot/__main__.py) puts them together."""
