@@ -75,7 +75,8 @@ def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """Split HTML into messages under limit at paragraph, line or word breaks, tags kept whole."""
     if utf16_len(text) <= limit:
         return [text]
-    tokens = [piece for token in _TOKENS.findall(text) for piece in _pieces(token)]
+    size = max(1, min(512, limit // 2))  # room left for reopened tags and their closers
+    tokens = [piece for token in _TOKENS.findall(text) for piece in _pieces(token, size)]
     chunks: list[str] = []
     start, opened, rtl = 0, [], None
     while start < len(tokens):

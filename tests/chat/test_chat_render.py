@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.chat.keyboards import MAX_DATA, data, label, resolve, token
@@ -52,6 +52,7 @@ def test_strip_html_gives_the_readable_text() -> None:
     ),
     st.integers(min_value=20, max_value=MAX_MESSAGE),
 )
+@example(["Wort", "Wort", "Wort", "Wort", "مرحبا"], 20)  # a word longer than the limit
 def test_any_split_fits_keeps_the_text_and_breaks_no_tag_or_entity(
     pieces: list[str], limit: int
 ) -> None:
