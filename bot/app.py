@@ -23,7 +23,10 @@ from bot.answers.unanswered import prune_unanswered
 from bot.chat.context import CONTEXT_TYPES, LotseContext
 from bot.chat.errors import on_error, stale_button, unknown_command
 from bot.chat.transport import DUMMY_TOKEN, FakeRequest
+from bot.eligibility import handlers as eligibility
 from bot.i18n import SUPPORTED_LANGUAGES, translator
+from bot.matching import handlers as matching
+from bot.matching.asking import forget_expired
 from bot.services import Services
 from bot.users import handlers as users
 
@@ -33,8 +36,10 @@ CONTENT_REFRESH = timedelta(minutes=1)
 #: How often old unanswered questions are deleted.
 RETENTION_RUN = timedelta(hours=6)
 
-#: The slices with Telegram handlers, in the order their handlers are tried.
-SLICES = (users, answers)
+#: The slices with Telegram handlers, in the order their handlers are tried (and their
+#: commands are listed). The eligibility check and the search for offers add their
+#: conversations in groups of their own.
+SLICES = (users, eligibility, matching, answers)
 
 
 def build_application(
@@ -62,6 +67,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     app.bot_data.services = services
+    app.bot_data.commands = tuple(commands())
     # First: presses without callback data (PTB lets them match every pattern).
     app.add_handler(CallbackQueryHandler(stale_button, pattern=re.compile("^$")))
     for slice_ in SLICES:
@@ -75,12 +81,19 @@ def build_application(
             refresh_content, interval=CONTENT_REFRESH, first=CONTENT_REFRESH
         )
         app.job_queue.run_repeating(apply_retention, interval=RETENTION_RUN, first=30)
+        app.job_queue.run_repeating(forget_handovers, interval=timedelta(minutes=1), first=60)
     return app
 
 
 async def refresh_content(context: LotseContext) -> None:
     """Pick up content that another process (an import, a second bot) has changed."""
     context.services.refresh_content()
+
+
+async def forget_handovers(context: LotseContext) -> None:
+    """Drop the facts of finished checks that were not used for a search in time."""
+    for store in context.application.user_data.values():
+        forget_expired(store)
 
 
 async def apply_retention(context: LotseContext) -> None:

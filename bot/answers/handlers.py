@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.answers import views
-from bot.answers.lookup import visible_entry
+from bot.answers.lookup import checkable, visible_entry
 from bot.answers.unanswered import record_unanswered
 from bot.catalog.schema import FaqEntry
 from bot.chat.context import LotseContext
@@ -36,6 +36,15 @@ def _entry(context: LotseContext, value: str) -> FaqEntry | None:
     return visible_entry(content, entry_id, context.profile.municipality, _today(context))
 
 
+def _checkable(context: LotseContext, entry: FaqEntry) -> bool:
+    return checkable(context.services.content, entry)
+
+
+def _entry_reply(context: LotseContext, entry: FaqEntry, lang: str | None = None) -> Reply:
+    """An answer with its buttons (the eligibility check under an answer about a program)."""
+    return views.entry_reply(context.t, entry, lang, _checkable(context, entry))
+
+
 def _decide(context: LotseContext, text: str) -> Reply:
     """Ask the engine and turn its decision into a reply (recording what it cannot answer)."""
     profile, t = context.profile, context.t
@@ -44,7 +53,7 @@ def _decide(context: LotseContext, text: str) -> Reply:
     )
     context.user_data.pop(PENDING, None)
     if decision.kind == "answer" and (entry := _entry(context, decision.answer_id or "")):
-        return views.entry_reply(t, entry)
+        return _entry_reply(context, entry)
     offered = [e for e in (_entry(context, i) for i in decision.suggestions) if e is not None]
     if decision.kind in ("answer", "suggest") and offered:
         context.user_data[PENDING] = text
@@ -75,7 +84,16 @@ async def show_suggestion(update: Update, context: LotseContext) -> None:
     context.user_data.pop(PENDING, None)
     await update.callback_query.answer()
     await set_buttons(update, ())
-    await answer(update, views.entry_reply(context.t, entry))
+    await answer(update, _entry_reply(context, entry))
+
+
+async def show_entry(update: Update, context: LotseContext) -> None:
+    """Show an entry a button links to (after a check, say), leaving that message as it is."""
+    entry = _entry(context, context.matches[0].group(1)) if context.matches else None
+    if entry is None:
+        return await stale_button(update, context)
+    await update.callback_query.answer()
+    await answer(update, _entry_reply(context, entry))
 
 
 async def none_fits(update: Update, context: LotseContext) -> None:
@@ -107,7 +125,7 @@ async def back_to_answer(update: Update, context: LotseContext) -> None:
     if entry is None:
         return await stale_button(update, context)
     await update.callback_query.answer()
-    await set_buttons(update, (views.other_language_row(context.t, entry),))
+    await set_buttons(update, views.entry_rows(context.t, entry, _checkable(context, entry)))
 
 
 async def show_in_language(update: Update, context: LotseContext) -> None:
@@ -117,14 +135,15 @@ async def show_in_language(update: Update, context: LotseContext) -> None:
     if entry is None or match is None or match.group(2) not in entry.translations:
         return await stale_button(update, context)
     await update.callback_query.answer()
-    await set_buttons(update, (views.other_language_row(context.t, entry),))
-    await answer(update, views.entry_reply(context.t, entry, match.group(2)))
+    await set_buttons(update, views.entry_rows(context.t, entry, _checkable(context, entry)))
+    await answer(update, _entry_reply(context, entry, match.group(2)))
 
 
 def register(app: Application) -> None:
     """Add this slice's handlers to the application (after the set-up conversation)."""
     buttons = (
         (show_suggestion, rf"^A:({TOKEN})$"),
+        (show_entry, rf"^F:({TOKEN})$"),
         (none_fits, r"^N$"),
         (choose_language, rf"^O:({TOKEN})$"),
         (back_to_answer, rf"^B:({TOKEN})$"),

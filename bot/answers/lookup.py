@@ -29,3 +29,31 @@ def example_questions(
     ]
     visible.sort(key=lambda entry: not entry.extra.get("example"))
     return [entry.translations[lang].title for entry in visible[:count]]
+
+
+#: The tag of an entry that gives an overview of its program (offered after a check).
+OVERVIEW_TAG = "ueberblick"
+
+
+def program_entry(
+    content: Content, program_id: str, municipality: str | None, today: date
+) -> FaqEntry | None:
+    """Return the FAQ entry to read next about a program.
+
+    Of the entries linked by their `program` field: the user's municipality's first, then an
+    overview (tagged `ueberblick`), the most focused (fewest tags) first, then by id.
+    """
+    linked = [
+        entry
+        for entry in content.faq.values()
+        if entry.program == program_id
+        and visible_entry(content, entry.id, municipality, today) is not None
+    ]
+    linked.sort(key=lambda e: (e.scope == "nrw", OVERVIEW_TAG not in e.tags, len(e.tags), e.id))
+    return linked[0] if linked else None
+
+
+def checkable(content: Content, entry: FaqEntry) -> bool:
+    """Say whether an entry is about a program persons can be checked for."""
+    program = content.programs.get(entry.program or "")
+    return program is not None and program.audience == "person"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.catalog.schema import FaqEntry
-from bot.chat.keyboards import data, language_buttons, token
+from bot.chat.keyboards import check_button, data, language_buttons, token
 from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
 
@@ -14,7 +14,17 @@ def other_language_row(t: Translator, entry: FaqEntry) -> tuple[Button, ...]:
     return (Button("🌐 " + t("In another language"), data("O", token(entry.id))),)
 
 
-def entry_reply(t: Translator, entry: FaqEntry, lang: str | None = None) -> Reply:
+def entry_rows(
+    t: Translator, entry: FaqEntry, checkable: bool = False
+) -> tuple[tuple[Button, ...], ...]:
+    """The buttons under an answer: another language, and the check for a program's answer."""
+    rows = (other_language_row(t, entry),)
+    return (*rows, (check_button(t),)) if checkable else rows
+
+
+def entry_reply(
+    t: Translator, entry: FaqEntry, lang: str | None = None, checkable: bool = False
+) -> Reply:
     """Show a FAQ entry in lang (default: the user's), German with a note when not translated.
 
     The button below is always in the user's language (t); when the entry is shown in
@@ -32,7 +42,7 @@ def entry_reply(t: Translator, entry: FaqEntry, lang: str | None = None) -> Repl
     if entry.source:
         source = embed(entry.source, ui.lang)
         parts.append(directed(italic(ui.gettext("Source: {source}", source=source)), ui.lang))
-    return Reply("\n\n".join(parts), (other_language_row(t, entry),))
+    return Reply("\n\n".join(parts), entry_rows(t, entry, checkable))
 
 
 def language_choice(t: Translator, entry: FaqEntry) -> tuple[tuple[Button, ...], ...]:

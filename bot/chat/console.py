@@ -65,6 +65,8 @@ async def run_console(
     stdout.write(HINT + "\n")
     async with app:
         await post_init(app)
+        if app.job_queue is not None:  # conversation timeouts and housekeeping, as in the bot
+            await app.job_queue.start()
         while True:
             if interactive:
                 stdout.write("> ")
@@ -80,6 +82,8 @@ async def run_console(
             for sent in await _act(chat, text, stdout):
                 show(sent, stdout)
             stdout.flush()
+        if app.job_queue is not None:
+            await app.job_queue.stop(wait=False)
 
 
 async def _act(chat: Chat, text: str, out: TextIO) -> list[Sent]:

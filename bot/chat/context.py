@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 
 
 class BotData:
-    """What the application keeps for all updates: only the services."""
+    """What the application keeps for all updates: the services and the command menu."""
 
     services: Services | None = None
+    #: (command, untranslated description) of every slice, in menu order.
+    commands: tuple[tuple[str, str], ...] = ()
 
 
 class LotseContext(CallbackContext[ExtBot, dict, dict, BotData]):

@@ -3,6 +3,9 @@
 Callback data look like `L:de` or `A:durchstarten-wer`: a one-letter verb and its arguments.
 They survive restarts (nothing is kept in memory); every handler matches them with a full
 regular expression and checks the values again, so old or forged buttons get a friendly reply.
+A few buttons lead from one slice into another; they are built here, next to their data:
+`K:go` starts an eligibility check, `S:go` a search for offers, `S:k` a search for offers
+with the facts of the check just finished, `F:<entry>` shows a FAQ entry.
 """
 
 from __future__ import annotations
@@ -12,12 +15,16 @@ import hashlib
 from collections.abc import Iterable, Sequence
 
 from bot.chat.render import Button
-from bot.i18n import LANGUAGE_NAMES
+from bot.i18n import LANGUAGE_NAMES, Translator
 
 MAX_DATA = 64
 MAX_LABEL = 60
 #: Ids up to this length go into callback data as they are; longer ones as a short hash.
 MAX_PLAIN_ID = 40
+#: The data of the button that starts an eligibility check.
+START_CHECK = "K:go"
+#: The data of the buttons that start a search for offers (afresh, or after a check).
+START_FIND, FIND_AFTER_CHECK = "S:go", "S:k"
 #: The regular expression that matches what `token()` produces.
 TOKEN = r"[a-z0-9-]{1,40}|~[A-Za-z0-9_-]{11}"
 
@@ -67,3 +74,18 @@ def language_buttons(
         for lang in languages
     ]
     return grid(buttons, 2)
+
+
+def check_button(t: Translator) -> Button:
+    """The button that starts an eligibility check (start menu, help, program answers)."""
+    return Button("✅ " + t("Check eligibility"), START_CHECK)
+
+
+def find_button(t: Translator, after_check: bool = False) -> Button:
+    """The button that starts a search for offers (start menu, help, result of a check)."""
+    return Button("🔎 " + t("Find offers"), FIND_AFTER_CHECK if after_check else START_FIND)
+
+
+def entry_button(text: str, entry_id: str) -> Button:
+    """A button that shows a FAQ entry as a new message (the pressed message stays as it is)."""
+    return Button(text, data("F", token(entry_id)))

@@ -80,6 +80,8 @@ class FakeRequest(BaseRequest):
             return BOT_USER
         if api_method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             return self._message(api_method, params)
+        if api_method in ("sendVenue", "sendLocation"):
+            return self._message("sendMessage", params)
         if api_method in ("getMyCommands", "getUpdates"):
             return []
         if api_method == "getWebhookInfo":

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -119,3 +120,38 @@ class UnansweredQuestion(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
     )
+
+
+class CheckStat(Base):
+    """How many finished eligibility checks ended with a result, per day, municipality, program.
+
+    Anonymous by design: no user, no facts, no time of day; only counts.
+    """
+
+    __tablename__ = "check_stats"
+    __table_args__ = (UniqueConstraint("day", "municipality", "program", "result"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    municipality: Mapped[str | None] = mapped_column(String(64))
+    program: Mapped[str] = mapped_column(String(64))
+    result: Mapped[str] = mapped_column(String(16))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OfferMiss(Base):
+    """How often a search for offers found nothing, per day, municipality, type, status, age group.
+
+    Anonymous by design (for the admins' gap report): no user, no exact age, no time of day.
+    """
+
+    __tablename__ = "offer_misses"
+    __table_args__ = (UniqueConstraint("day", "municipality", "offer_type", "status", "age_group"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    municipality: Mapped[str | None] = mapped_column(String(64))
+    offer_type: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str | None] = mapped_column(String(32))
+    age_group: Mapped[str] = mapped_column(String(16))
+    count: Mapped[int] = mapped_column(Integer, default=0)

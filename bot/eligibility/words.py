@@ -44,6 +44,31 @@ FACT_ERRORS = {
     "age_out_of_range": N_("An age of {age} is not possible; please give an age from 0 to 120."),
     "unknown_municipality": N_("I do not know the municipality '{municipality}'."),
     "municipality_contradicts_nrw": N_("{municipality} is in NRW, so the person lives in NRW."),
+    # Typed answers in the chat that cannot be read.
+    "no_such_date": N_("There is no date {date}; please check the day and the month."),
+    "not_a_number": N_(
+        "Please type the age as a number (for example 23) or the birth date "
+        "(for example {example})."
+    ),
+    "choose_a_button": N_("Please tap one of the buttons below."),
+}
+#: What the residence statuses mean, in plain and general words (no legal advice).
+STATUS_EXPLANATIONS = {
+    "gestattung": N_(
+        "The person has applied for asylum and may stay in Germany while the asylum "
+        "procedure is running."
+    ),
+    "duldung": N_(
+        "The person is obliged to leave Germany, but the deportation is suspended for a "
+        "time, for example because papers are missing, because of illness or because of a "
+        "vocational training; a Duldung is not a residence permit."
+    ),
+    "aufenthaltserlaubnis": N_(
+        "A residence permit for a limited time and a certain purpose, for example after "
+        "recognition as a refugee, or for training, work or family reasons."
+    ),
+    "niederlassungserlaubnis": N_("A permanent residence permit without a time limit."),
+    "other": N_("Any other status, for example a visa, or a status you do not find here."),
 }
 
 
@@ -57,6 +82,11 @@ def fact_name(t: Translator, fact: str) -> str:
 
 def status_name(t: Translator, status: str) -> str:
     return t(STATUS_NAMES.get(status, status))
+
+
+def status_explanation(t: Translator, status: str) -> str:
+    """Say in plain words what a residence status means."""
+    return t(STATUS_EXPLANATIONS[status])
 
 
 def fact_error_text(t: Translator, error: FactError) -> str:

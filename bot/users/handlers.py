@@ -69,7 +69,7 @@ async def start(update: Update, context: LotseContext) -> str | int:
 async def show_help(update: Update, context: LotseContext) -> int:
     """Explain how Lotse works and list the commands."""
     await _ack(update)
-    await answer(update, views.help_text(context.t, COMMANDS))
+    await answer(update, views.help_text(context.t, context.bot_data.commands or COMMANDS))
     return END
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.catalog.schema import Municipality
-from bot.chat.keyboards import data, grid, language_buttons, token
+from bot.chat.keyboards import check_button, data, find_button, grid, language_buttons, token
 from bot.chat.render import Button, Reply, bold, directed, embed, esc
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator
 from bot.users.places import Page
@@ -149,7 +149,7 @@ def welcome_back(t: Translator, municipality: str | None) -> Reply:
         "",
         esc(t("Just type your question, or change your settings:")),
     )
-    return Reply(text, (menu_row(t),))
+    return Reply(text, (menu_row(t), (check_button(t), find_button(t))))
 
 
 def menu_row(t: Translator) -> tuple[Button, ...]:
@@ -183,7 +183,19 @@ def help_text(t: Translator, commands: Sequence[tuple[str, str]]) -> Reply:
                 "so you can forward it to the person you support."
             )
         ),
+        esc(
+            t(
+                "With /check I ask a few questions about the person you support and tell "
+                "you which programs they can join, and why."
+            )
+        ),
+        esc(
+            t(
+                "With /find I look for local offers the person can join, such as coaching "
+                "or courses, nearby and starting soon."
+            )
+        ),
         "",
         *(f"/{name} – {esc(t(description))}" for name, description in commands),
     ]
-    return Reply(_lines(t, *lines), (menu_row(t),))
+    return Reply(_lines(t, *lines), (menu_row(t), (check_button(t), find_button(t))))

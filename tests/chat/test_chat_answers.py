@@ -31,15 +31,15 @@ def ambiguous(services: Services) -> str:
 
 
 @pytest.mark.parametrize(
-    ("lang", "source", "other_language"),
+    ("lang", "source", "other_language", "check"),
     [
-        ("de", "Quelle:", "🌐 In einer anderen Sprache"),
-        ("en", "Source:", "🌐 In another language"),
-        ("ar", "المصدر:", "🌐 بلغة أخرى"),
+        ("de", "Quelle:", "🌐 In einer anderen Sprache", "✅ Berechtigung prüfen"),
+        ("en", "Source:", "🌐 In another language", "✅ Check eligibility"),
+        ("ar", "المصدر:", "🌐 بلغة أخرى", "✅ التحقق من الأهلية"),
     ],
 )
 async def test_a_confident_answer_comes_in_the_users_language_with_the_other_language_button(
-    chat_with, services: Services, lang: str, source: str, other_language: str
+    chat_with, services: Services, lang: str, source: str, other_language: str, check: str
 ) -> None:
     chat = await chat_with(services, language=lang)
     question = title(services, WHO_CAN_JOIN, lang)
@@ -48,7 +48,7 @@ async def test_a_confident_answer_comes_in_the_users_language_with_the_other_lan
     assert reply.html.lstrip(RLM).startswith(f"<b>{entry.title}</b>")
     assert entry.answer.split("\n")[0][:40] in reply.text
     assert source in reply.text
-    assert reply.labels == [other_language]
+    assert reply.labels == [other_language, check]  # the entry is about a program: check it
 
 
 async def test_the_other_language_button_sends_the_same_answer_in_the_chosen_language(
@@ -59,19 +59,20 @@ async def test_the_other_language_button_sends_the_same_answer_in_the_chosen_lan
     assert choice.change == "buttons"
     assert {"English", "العربية", "Deutsch"} <= set(choice.labels)
     restored, answer = await chat.press("العربية")
-    assert restored.labels == ["🌐 In einer anderen Sprache"]
+    assert restored.labels == ["🌐 In einer anderen Sprache", "✅ Berechtigung prüfen"]
     arabic = services.content.faq[WHO_CAN_JOIN].translations["ar"]
     assert arabic.title in answer.text and "المصدر:" in answer.text
     lines = [line for line in answer.html.split("\n") if line.strip()]
     assert all(line.startswith(RLM) for line in lines)
-    assert answer.labels == ["🌐 In einer anderen Sprache"]  # the button speaks the user's language
+    # the buttons speak the user's language
+    assert answer.labels == ["🌐 In einer anderen Sprache", "✅ Berechtigung prüfen"]
 
 
 async def test_the_language_choice_can_be_closed_again(chat: Chat, services: Services) -> None:
     await chat.send(title(services, WHO_CAN_JOIN, "de"))
     await chat.press("In einer anderen Sprache")
     [back] = await chat.press("Zurück")
-    assert back.labels == ["🌐 In einer anderen Sprache"]
+    assert back.labels == ["🌐 In einer anderen Sprache", "✅ Berechtigung prüfen"]
 
 
 async def test_an_untranslated_answer_is_shown_in_german_with_a_note(

@@ -142,7 +142,14 @@ async def test_post_init_sets_a_command_menu_for_every_language(running, service
     assert set(menus) == {*SUPPORTED_LANGUAGES, None}
     german = {c["command"]: c["description"] for c in menus["de"]}
     assert german["language"] == "Sprache ändern"
-    assert {c["command"] for c in menus[None]} == {"start", "help", "language", "municipality"}
+    assert [c["command"] for c in menus[None]] == [
+        "start",
+        "help",
+        "language",
+        "municipality",
+        "check",
+        "find",
+    ]
 
 
 async def test_a_failing_set_my_commands_is_logged_and_not_fatal(

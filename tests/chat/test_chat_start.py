@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.chat.driver import Chat
-from bot.i18n import RLM
+from bot.i18n import RLM, translator
 from bot.services import Services
 
 
@@ -104,7 +104,13 @@ async def test_a_returning_user_gets_a_short_welcome_back_with_the_main_actions(
     await chat.press("Köln")
     [back] = await chat.send("/start")
     assert "Willkommen zurück!" in back.text and "Kommune: Köln" in back.text
-    assert [label.split(" ", 1)[1] for label in back.labels] == ["Sprache", "Kommune", "Hilfe"]
+    assert [label.split(" ", 1)[1] for label in back.labels] == [
+        "Sprache",
+        "Kommune",
+        "Hilfe",
+        "Berechtigung prüfen",
+        translator("de")("Find offers"),
+    ]
     [question] = await chat.press("Sprache")
     assert "In welcher Sprache" in question.text
     [confirmed] = await chat.press("Français")
@@ -153,7 +159,7 @@ async def test_an_arabic_user_is_set_up_and_answered_in_arabic(
     assert all(line.startswith(RLM) for line in invitation.html.split("\n") if line)
     question = services.content.faq["durchstarten-wer"].translations["ar"].title
     [answer] = await chat.send(question)
-    assert question in answer.text and answer.labels == ["🌐 بلغة أخرى"]
+    assert question in answer.text and answer.labels == ["🌐 بلغة أخرى", "✅ التحقق من الأهلية"]
     assert (stored_user(31).language, stored_user(31).municipality) == ("ar", "koeln")
 
 

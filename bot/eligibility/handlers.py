@@ -1,0 +1,283 @@
+"""Telegram handlers for /check, the guided eligibility check (see check.mmd).
+
+The answers live only in `user_data` (memory) while the conversation runs and are dropped when
+it ends, is cancelled, is left for another command, or times out. Only anonymous counts are
+stored. The conversation runs in a handler group before the others: each of its handlers stops
+the update there, except when another command leaves the check, which then runs as usual.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from functools import wraps
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.answers.lookup import program_entry
+from bot.catalog.schema import Municipality
+from bot.chat.context import LotseContext
+from bot.chat.errors import stale_button
+from bot.chat.keyboards import START_CHECK, TOKEN
+from bot.chat.render import Reply
+from bot.chat.send import answer, edit
+from bot.eligibility import views
+from bot.eligibility.engine import ELIGIBLE, FactError, Verdict
+from bot.eligibility.interview import PLACE, STATUS, Interview, next_question, valid
+from bot.eligibility.stats import record_check
+from bot.eligibility.typed import dont_know, understand
+from bot.eligibility.words import fact_error_text
+from bot.i18n import N_
+from bot.matching.asking import hand_over
+from bot.users.places import page, search
+
+KEY = "eligibility_check"
+ASKING = "asking"
+END = ConversationHandler.END
+#: An unfinished check is dropped after this long without an answer.
+CHECK_TIMEOUT = timedelta(minutes=30)
+#: The handler group of the check: before group 0, so that it sees typed answers first.
+GROUP = -1
+COMMANDS = (("check", N_("Check who may join which program")),)
+State = str | int | None
+
+
+def _final(callback: Callable[[Update, LotseContext], Awaitable[State]]) -> Callable[..., Any]:
+    """Run a handler of the check and keep the other handler groups from seeing the update."""
+
+    @wraps(callback)
+    async def run(update: Update, context: LotseContext) -> None:
+        raise ApplicationHandlerStop(await callback(update, context))
+
+    return run
+
+
+def _today(context: LotseContext) -> date:
+    return datetime.now(context.services.settings.tz).date()
+
+
+def _own(context: LotseContext) -> Municipality | None:
+    """The user's own municipality, offered as a one-tap answer to "where does the person live"."""
+    return context.services.content.municipalities.get(context.profile.municipality or "")
+
+
+async def _ack(update: Update) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+
+
+async def _show(update: Update, reply: Reply, new: bool = False) -> None:
+    """Edit the message whose button was pressed, or send a new one."""
+    if update.callback_query is not None and not new:
+        await edit(update, reply)
+    else:
+        await answer(update, reply)
+
+
+def _asked(context: LotseContext, interview: Interview) -> str | None:
+    """Return the question the interview is at (None if none, or if it no longer adds up)."""
+    try:
+        return next_question(context.services.content, interview, _today(context))[0]
+    except FactError:
+        return None
+
+
+async def _next(
+    update: Update,
+    context: LotseContext,
+    interview: Interview,
+    *,
+    new: bool,
+    note: str | None = None,
+) -> State:
+    """Ask the next question still needed, or show the result when none is."""
+    content = context.services.content
+    try:
+        asked, verdicts = next_question(content, interview, _today(context))
+    except FactError as error:  # the content changed under the answers: take the last one back
+        note = fact_error_text(context.t, error)
+        return await _next(update, context, interview.back(), new=new, note=note)
+    if asked is None:
+        return await _finish(update, context, interview, verdicts, new)
+    context.user_data[KEY] = interview
+    reply = views.question(
+        context.t, asked, interview.step, own=_own(context), first=page(content, 0), note=note
+    )
+    await _show(update, reply, new)
+    return ASKING
+
+
+async def _finish(
+    update: Update, context: LotseContext, interview: Interview, verdicts: list[Verdict], new: bool
+) -> int:
+    """Count the check anonymously, forget its answers and show the result."""
+    content, profile, today = context.services.content, context.profile, _today(context)
+    context.user_data.pop(KEY, None)
+    hand_over(context.user_data, interview.facts())  # for "Find offers", kept 30 minutes at most
+    with context.session() as session:
+        where = interview.facts().municipality or profile.municipality
+        record_check(session, today, where, verdicts)
+    entries = {
+        v.program: entry
+        for v in verdicts
+        if v.result == ELIGIBLE
+        and (entry := program_entry(content, v.program, profile.municipality, today)) is not None
+    }
+    await _show(update, views.result(context.t, content, verdicts, entries), new)
+    return END
+
+
+def _pressed(context: LotseContext) -> tuple[Interview, re.Match[str]] | None:
+    """Return the running interview and the button's match if it is of the current question."""
+    interview = context.user_data.get(KEY)
+    match = context.matches[0] if context.matches else None
+    if not isinstance(interview, Interview) or match is None:
+        return None
+    return (interview, match) if int(match.group(1)) == interview.step else None
+
+
+async def begin(update: Update, context: LotseContext) -> State:
+    """Start a check (the command or a button): forget earlier answers, ask the first question."""
+    context.user_data.pop(KEY, None)
+    await _ack(update)
+    return await _next(update, context, Interview(), new=True)
+
+
+async def pressed_answer(update: Update, context: LotseContext) -> State:
+    """Take an answer pressed on a button: a status, a place, yes/no, a level, "I don't know"."""
+    found = _pressed(context)
+    if found is None:
+        return await stale_button(update, context)
+    interview, match = found
+    asked, content = _asked(context, interview), context.services.content
+    value = views.pressed_value(asked, match.group(2), match.group(3), content)
+    if asked is None or value is views.NO_VALUE or not valid(asked, value, content):
+        return await stale_button(update, context)
+    await _ack(update)
+    return await _next(update, context, interview.answer(asked, value), new=False)
+
+
+async def go_back(update: Update, context: LotseContext) -> State:
+    """Take back the last answer and ask that question again."""
+    found = _pressed(context)
+    if found is None:
+        return await stale_button(update, context)
+    await _ack(update)
+    return await _next(update, context, found[0].back(), new=False)
+
+
+async def explain_statuses(update: Update, context: LotseContext) -> State:
+    """Explain the residence statuses in plain words, with the status question below."""
+    found = _pressed(context)
+    if found is None or _asked(context, found[0]) != STATUS:
+        return await stale_button(update, context)
+    await _ack(update)
+    await edit(update, views.status_question(context.t, found[0].step, explain=True))
+    return ASKING
+
+
+async def turn_page(update: Update, context: LotseContext) -> State:
+    """Show another page of municipalities in the same message."""
+    found = _pressed(context)
+    if found is None or _asked(context, found[0]) != PLACE:
+        return await stale_button(update, context)
+    shown = page(context.services.content, int(found[1].group(2)))
+    await _ack(update)
+    await edit(update, views.place_question(context.t, found[0].step, shown, _own(context)))
+    return ASKING
+
+
+async def typed(update: Update, context: LotseContext) -> State:
+    """Take a typed answer; one that cannot be right gets a note and the same question again."""
+    interview = context.user_data.get(KEY)
+    text = (update.effective_message.text if update.effective_message else None) or ""
+    asked = _asked(context, interview) if isinstance(interview, Interview) else None
+    if not isinstance(interview, Interview) or asked is None:
+        return END
+    t = context.t
+    if asked == PLACE and not dont_know(text, t):
+        found = search(context.services.content, text)
+        await answer(update, views.place_results(t, interview.step, text, found, _own(context)))
+        return ASKING
+    try:
+        value = understand(asked, text, t, _today(context))
+    except FactError as error:
+        return await _next(update, context, interview, new=True, note=fact_error_text(t, error))
+    return await _next(update, context, interview.answer(asked, value), new=True)
+
+
+async def cancel(update: Update, context: LotseContext) -> State:
+    """Cancel the check (button or /cancel): forget every answer."""
+    context.user_data.pop(KEY, None)
+    await _ack(update)
+    await _show(update, views.cancelled(context.t))
+    return END
+
+
+async def leave(update: Update, context: LotseContext) -> int:
+    """Drop the check when another command is sent; that command then runs as usual."""
+    context.user_data.pop(KEY, None)
+    return END
+
+
+async def timed_out(update: Update, context: LotseContext) -> None:
+    """Forget the answers of a check left unanswered for CHECK_TIMEOUT, and say so."""
+    if context.user_data.pop(KEY, None) is not None:
+        minutes = int(CHECK_TIMEOUT.total_seconds() // 60)
+        await answer(update, views.timed_out(context.t, minutes))
+
+
+async def pass_on(update: Update, context: LotseContext) -> None:
+    """Do nothing: a press without data goes on to the stale-button handler of group 0."""
+
+
+def register(app: Application) -> None:
+    """Add the check conversation to the application, in its own group before the others."""
+    # A press without data would match every pattern of the conversation: keep it out.
+    app.add_handler(CallbackQueryHandler(pass_on, pattern=re.compile("^$")), group=GROUP)
+    with warnings.catch_warnings():
+        # per_message=False is what we want (state per user); PTB warns about it regardless.
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        app.add_handler(_conversation(), group=GROUP)
+
+
+def _conversation() -> ConversationHandler:
+    """Build the check conversation: one state that asks whatever is still needed."""
+    step = r"^K:(\d{1,2}):"
+    buttons = (
+        (pressed_answer, step + rf"([usmnovl])(?::({TOKEN}|[A-C][12]))?$"),
+        (go_back, step + "b$"),
+        (explain_statuses, step + "i$"),
+        (turn_page, step + r"p:(\d{1,3})$"),
+        (cancel, r"^K:\d{1,2}:x$"),
+    )
+    asking = [CallbackQueryHandler(_final(f), pattern=re.compile(p)) for f, p in buttons]
+    asking.append(MessageHandler(filters.TEXT & ~filters.COMMAND, _final(typed)))
+    return ConversationHandler(
+        entry_points=[
+            CommandHandler("check", _final(begin), filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(_final(begin), pattern=re.compile(f"^{START_CHECK}$")),
+        ],
+        states={ASKING: asking, ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]},
+        fallbacks=[
+            CommandHandler("cancel", _final(cancel)),
+            MessageHandler(filters.COMMAND, leave),
+        ],
+        conversation_timeout=CHECK_TIMEOUT,
+        allow_reentry=True,
+        name="check",
+    )
