@@ -86,7 +86,7 @@ async def to_status(chat: Chat, age: str = "23") -> None:
     await chat.send(age)
 
 
-@pytest.mark.parametrize("lang", ["de", "en", "ar"])
+@pytest.mark.parametrize("lang", ["de", "en", "ar", "fa"])
 async def test_a_whole_check_by_buttons_lists_every_program_with_reasons_and_sources(
     check_chat, services: Services, lang: str
 ) -> None:
@@ -118,9 +118,27 @@ async def test_a_whole_check_by_buttons_lists_every_program_with_reasons_and_sou
     assert "📖 " + title(services, "gemeinsam-klappts", lang)[:40] in " ".join(result.labels)
     assert result.labels[-2] == "🔁 " + say(lang, "Start again")
     assert result.labels[-1] == "🔎 " + say(lang, "Find offers")
-    if lang == "ar":
+    if lang in ("ar", "fa"):
         lines = [line for line in result.html.split("\n") if line]
         assert all(line.startswith(RLM) for line in lines)
+
+
+async def test_find_offers_after_a_check_reuses_its_answers_then_forgets_them(
+    check_chat, services: Services
+) -> None:
+    chat = await check_chat("fa")
+    await to_status(chat)
+    await chat.press("Duldung")
+    await chat.press("📍 Köln")
+    [kinds] = await chat.press("🔎 " + say("fa", "Find offers"))
+    assert say("fa", "What kind of offer are you looking for?") in kinds.text
+    [langs] = await chat.press(data="S:0:t:coaching")  # age, status and place are known
+    assert say("fa", "Which languages does the person speak?") in langs.text
+    [listed] = await chat.press("✅ " + say("fa", "Done"))
+    kalk = services.content.offers["koeln-coaching-kalk"].translations
+    assert any((kalk.get("fa") or kalk["de"])["title"] in label for label in listed.labels)
+    await chat.press("✖")  # close the list: the answers are forgotten
+    assert facts_kept(chat) == {}
 
 
 @pytest.mark.parametrize(
