@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
-from functools import wraps
-from typing import Any
 
 from telegram import Update
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -31,9 +27,9 @@ from telegram.warnings import PTBUserWarning
 from bot.answers.lookup import program_entry
 from bot.catalog.schema import Municipality
 from bot.chat.context import LotseContext
+from bot.chat.conversation import State, ack, final, show
 from bot.chat.errors import stale_button
 from bot.chat.keyboards import START_CHECK, TOKEN
-from bot.chat.render import Reply
 from bot.chat.send import answer, edit
 from bot.eligibility import views
 from bot.eligibility.engine import ELIGIBLE, FactError, Verdict
@@ -53,17 +49,6 @@ CHECK_TIMEOUT = timedelta(minutes=30)
 #: The handler group of the check: before group 0, so that it sees typed answers first.
 GROUP = -1
 COMMANDS = (("check", N_("Check who may join which program")),)
-State = str | int | None
-
-
-def _final(callback: Callable[[Update, LotseContext], Awaitable[State]]) -> Callable[..., Any]:
-    """Run a handler of the check and keep the other handler groups from seeing the update."""
-
-    @wraps(callback)
-    async def run(update: Update, context: LotseContext) -> None:
-        raise ApplicationHandlerStop(await callback(update, context))
-
-    return run
 
 
 def _today(context: LotseContext) -> date:
@@ -73,19 +58,6 @@ def _today(context: LotseContext) -> date:
 def _own(context: LotseContext) -> Municipality | None:
     """The user's own municipality, offered as a one-tap answer to "where does the person live"."""
     return context.services.content.municipalities.get(context.profile.municipality or "")
-
-
-async def _ack(update: Update) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-
-
-async def _show(update: Update, reply: Reply, new: bool = False) -> None:
-    """Edit the message whose button was pressed, or send a new one."""
-    if update.callback_query is not None and not new:
-        await edit(update, reply)
-    else:
-        await answer(update, reply)
 
 
 def _asked(context: LotseContext, interview: Interview) -> str | None:
@@ -117,7 +89,7 @@ async def _next(
     reply = views.question(
         context.t, asked, interview.step, own=_own(context), first=page(content, 0), note=note
     )
-    await _show(update, reply, new)
+    await show(update, reply, new)
     return ASKING
 
 
@@ -137,7 +109,7 @@ async def _finish(
         if v.result == ELIGIBLE
         and (entry := program_entry(content, v.program, profile.municipality, today)) is not None
     }
-    await _show(update, views.result(context.t, content, verdicts, entries), new)
+    await show(update, views.result(context.t, content, verdicts, entries), new)
     return END
 
 
@@ -153,7 +125,7 @@ def _pressed(context: LotseContext) -> tuple[Interview, re.Match[str]] | None:
 async def begin(update: Update, context: LotseContext) -> State:
     """Start a check (the command or a button): forget earlier answers, ask the first question."""
     context.user_data.pop(KEY, None)
-    await _ack(update)
+    await ack(update)
     return await _next(update, context, Interview(), new=True)
 
 
@@ -167,7 +139,7 @@ async def pressed_answer(update: Update, context: LotseContext) -> State:
     value = views.pressed_value(asked, match.group(2), match.group(3), content)
     if asked is None or value is views.NO_VALUE or not valid(asked, value, content):
         return await stale_button(update, context)
-    await _ack(update)
+    await ack(update)
     return await _next(update, context, interview.answer(asked, value), new=False)
 
 
@@ -176,7 +148,7 @@ async def go_back(update: Update, context: LotseContext) -> State:
     found = _pressed(context)
     if found is None:
         return await stale_button(update, context)
-    await _ack(update)
+    await ack(update)
     return await _next(update, context, found[0].back(), new=False)
 
 
@@ -185,7 +157,7 @@ async def explain_statuses(update: Update, context: LotseContext) -> State:
     found = _pressed(context)
     if found is None or _asked(context, found[0]) != STATUS:
         return await stale_button(update, context)
-    await _ack(update)
+    await ack(update)
     await edit(update, views.status_question(context.t, found[0].step, explain=True))
     return ASKING
 
@@ -196,7 +168,7 @@ async def turn_page(update: Update, context: LotseContext) -> State:
     if found is None or _asked(context, found[0]) != PLACE:
         return await stale_button(update, context)
     shown = page(context.services.content, int(found[1].group(2)))
-    await _ack(update)
+    await ack(update)
     await edit(update, views.place_question(context.t, found[0].step, shown, _own(context)))
     return ASKING
 
@@ -223,8 +195,8 @@ async def typed(update: Update, context: LotseContext) -> State:
 async def cancel(update: Update, context: LotseContext) -> State:
     """Cancel the check (button or /cancel): forget every answer."""
     context.user_data.pop(KEY, None)
-    await _ack(update)
-    await _show(update, views.cancelled(context.t))
+    await ack(update)
+    await show(update, views.cancelled(context.t))
     return END
 
 
@@ -265,16 +237,16 @@ def _conversation() -> ConversationHandler:
         (turn_page, step + r"p:(\d{1,3})$"),
         (cancel, r"^K:\d{1,2}:x$"),
     )
-    asking = [CallbackQueryHandler(_final(f), pattern=re.compile(p)) for f, p in buttons]
-    asking.append(MessageHandler(filters.TEXT & ~filters.COMMAND, _final(typed)))
+    asking = [CallbackQueryHandler(final(f), pattern=re.compile(p)) for f, p in buttons]
+    asking.append(MessageHandler(filters.TEXT & ~filters.COMMAND, final(typed)))
     return ConversationHandler(
         entry_points=[
-            CommandHandler("check", _final(begin), filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(_final(begin), pattern=re.compile(f"^{START_CHECK}$")),
+            CommandHandler("check", final(begin), filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(final(begin), pattern=re.compile(f"^{START_CHECK}$")),
         ],
         states={ASKING: asking, ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]},
         fallbacks=[
-            CommandHandler("cancel", _final(cancel)),
+            CommandHandler("cancel", final(cancel)),
             MessageHandler(filters.COMMAND, leave),
         ],
         conversation_timeout=CHECK_TIMEOUT,
