@@ -34,6 +34,7 @@ from bot.eligibility.words import (
 )
 from bot.i18n import Translator, isolate
 from bot.users.places import Page
+from bot.users.views import search_heading
 
 Rows = tuple[tuple[Button, ...], ...]
 #: How each group of the result is marked, in the order the groups are shown.
@@ -156,19 +157,7 @@ def place_results(
 ) -> Reply:
     """List the municipalities matching what was typed, or say there are none."""
     query = embed(query.strip(), t.lang)
-    if found:
-        text = t.ngettext(
-            "{n} municipality matches “{query}”:",
-            "{n} municipalities match “{query}”:",
-            len(found),
-            query=query,
-        )
-    else:
-        text = t(
-            "I found no municipality for “{query}”. "
-            "Try another spelling or pick one from the list.",
-            query=query,
-        )
+    text = search_heading(t, query, len(found))
     more = (Button("📋 " + t("Show the whole list"), _k(step, "p", "0")),)
     rows = (*_place_rows(t, step, found, own), more)
     return _reply(t, [esc(text)], (*rows, *_controls(t, step)))

@@ -19,6 +19,7 @@ from bot.matching.asking import AGE, LANGUAGES, PLACE, SPOKEN, STATUS, TYPE, Sea
 from bot.matching.engine import Match, Result
 from bot.matching.words import OFFER_TYPES, language_name, miss_text, type_name
 from bot.users.places import Page
+from bot.users.views import search_heading
 
 Rows = tuple[tuple[Button, ...], ...]
 #: Offers per page of the result list.
@@ -103,19 +104,7 @@ def place_results(
 ) -> Reply:
     """List the municipalities matching what was typed, or say there are none."""
     query = embed(query.strip(), t.lang)
-    if found:
-        text = t.ngettext(
-            "{n} municipality matches “{query}”:",
-            "{n} municipalities match “{query}”:",
-            len(found),
-            query=query,
-        )
-    else:
-        text = t(
-            "I found no municipality for “{query}”. "
-            "Try another spelling or pick one from the list.",
-            query=query,
-        )
+    text = search_heading(t, query, len(found))
     more = ((Button("📋 " + t("Show the whole list"), _n(step, "p", "0")),),)
     rows = (*_place_rows(step, found, own, None), *more)
     return _reply(t, [esc(text)], (*rows, *_controls(t, step)))

@@ -96,24 +96,30 @@ def municipality_prompt(t: Translator, shown: Page, current: str | None = None) 
     return Reply(_lines(t, *lines), _page_rows(t, shown))
 
 
+def search_heading(t: Translator, query: str, count: int) -> str:
+    """Say how many municipalities match what was typed, or that none does (plain text)."""
+    if not count:
+        return t(
+            "I found no municipality for “{query}”. "
+            "Try another spelling or pick one from the list.",
+            query=query,
+        )
+    return t.ngettext(
+        "{n} municipality matches “{query}”:",
+        "{n} municipalities match “{query}”:",
+        count,
+        query=query,
+    )
+
+
 def search_results(
     t: Translator, query: str, found: Sequence[Municipality], first_page: Page
 ) -> Reply:
     """List the municipalities matching what was typed, or say there are none."""
     query = _name(query.strip(), t)
+    text = search_heading(t, query, len(found))
     if not found:
-        text = t(
-            "I found no municipality for “{query}”. "
-            "Try another spelling or pick one from the list.",
-            query=query,
-        )
         return Reply(_lines(t, esc(text)), _page_rows(t, first_page))
-    text = t.ngettext(
-        "{n} municipality matches “{query}”:",
-        "{n} municipalities match “{query}”:",
-        len(found),
-        query=query,
-    )
     buttons = [Button(m.name, data("M", "s", token(m.id))) for m in found]
     more = (Button("📋 " + t("Show the whole list"), data("M", "p", "0")),)
     return Reply(_lines(t, esc(text)), (*grid(buttons, 2), more, _skip_row(t)))
