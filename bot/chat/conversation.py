@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop, ConversationHandler
 
 from bot.chat.render import Reply
 from bot.chat.send import answer, edit
+from bot.i18n import Translator
 
 State = str | int | None
 
@@ -37,3 +39,36 @@ async def show(update: Update, reply: Reply, new: bool = False) -> None:
         await edit(update, reply)
     else:
         await answer(update, reply)
+
+
+Handler = Callable[[Update, Any], Awaitable[Any]]
+
+
+def exits(
+    key: str,
+    cancelled: Callable[[Translator], Reply],
+    timed_out: Callable[[Translator, int], Reply],
+    timeout: timedelta,
+) -> tuple[Handler, Handler, Handler]:
+    """Build the cancel, leave and timeout handlers of a conversation keeping its answers at key.
+
+    Each forgets every answer: cancel (a button or /cancel) says so, leave (another command)
+    ends quietly so that command runs as usual, and the timeout says the answers are gone.
+    """
+
+    async def cancel(update: Update, context: Any) -> State:
+        context.user_data.pop(key, None)
+        await ack(update)
+        await show(update, cancelled(context.t))
+        return ConversationHandler.END
+
+    async def leave(update: Update, context: Any) -> State:
+        context.user_data.pop(key, None)
+        return ConversationHandler.END
+
+    async def expire(update: Update, context: Any) -> None:
+        if context.user_data.pop(key, None) is not None:
+            minutes = int(timeout.total_seconds() // 60)
+            await answer(update, timed_out(context.t, minutes))
+
+    return cancel, leave, expire

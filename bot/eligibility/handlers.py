@@ -27,7 +27,7 @@ from telegram.warnings import PTBUserWarning
 from bot.answers.lookup import program_entry
 from bot.catalog.schema import Municipality
 from bot.chat.context import LotseContext
-from bot.chat.conversation import State, ack, final, show
+from bot.chat.conversation import State, ack, exits, final, show
 from bot.chat.errors import stale_button
 from bot.chat.keyboards import START_CHECK, TOKEN
 from bot.chat.send import answer, edit
@@ -192,25 +192,7 @@ async def typed(update: Update, context: LotseContext) -> State:
     return await _next(update, context, interview.answer(asked, value), new=True)
 
 
-async def cancel(update: Update, context: LotseContext) -> State:
-    """Cancel the check (button or /cancel): forget every answer."""
-    context.user_data.pop(KEY, None)
-    await ack(update)
-    await show(update, views.cancelled(context.t))
-    return END
-
-
-async def leave(update: Update, context: LotseContext) -> int:
-    """Drop the check when another command is sent; that command then runs as usual."""
-    context.user_data.pop(KEY, None)
-    return END
-
-
-async def timed_out(update: Update, context: LotseContext) -> None:
-    """Forget the answers of a check left unanswered for CHECK_TIMEOUT, and say so."""
-    if context.user_data.pop(KEY, None) is not None:
-        minutes = int(CHECK_TIMEOUT.total_seconds() // 60)
-        await answer(update, views.timed_out(context.t, minutes))
+cancel, leave, timed_out = exits(KEY, views.cancelled, views.timed_out, CHECK_TIMEOUT)
 
 
 async def pass_on(update: Update, context: LotseContext) -> None:

@@ -75,10 +75,10 @@ def _controls(t: Translator, step: int) -> Rows:
     )
 
 
-def age_question(t: Translator, step: int, note: str | None = None) -> Reply:
-    """Ask for the age or the birth date (typed)."""
+def age_lines(t: Translator) -> list[str]:
+    """The question for the age or the birth date, with a typed example (HTML lines)."""
     example = date_example(t.lang)
-    lines = [
+    return [
         bold(t("How old is the person?")),
         esc(
             t(
@@ -87,7 +87,11 @@ def age_question(t: Translator, step: int, note: str | None = None) -> Reply:
             )
         ),
     ]
-    return _reply(t, lines, _controls(t, step), note)
+
+
+def age_question(t: Translator, step: int, note: str | None = None) -> Reply:
+    """Ask for the age or the birth date (typed)."""
+    return _reply(t, age_lines(t), _controls(t, step), note)
 
 
 def status_question(

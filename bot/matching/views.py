@@ -12,9 +12,9 @@ from typing import Any
 from bot.catalog.schema import Content, Municipality
 from bot.chat.keyboards import data, find_button, grid, resolve, token
 from bot.chat.render import Button, Reply, bold, directed, embed, esc
-from bot.eligibility.typed import date_example
+from bot.eligibility.views import age_lines
 from bot.eligibility.words import STATUS_NAMES, status_name
-from bot.i18n import Translator, isolate
+from bot.i18n import Translator
 from bot.matching.asking import AGE, LANGUAGES, PLACE, SPOKEN, STATUS, TYPE, Search, valid
 from bot.matching.engine import Match, Result
 from bot.matching.words import OFFER_TYPES, language_name, miss_text, type_name
@@ -112,17 +112,7 @@ def place_results(
 
 def age_question(t: Translator, step: int, note: str | None = None) -> Reply:
     """Ask for the age or the birth date (typed), as the eligibility check does."""
-    example = date_example(t.lang)
-    lines = [
-        bold(t("How old is the person?")),
-        esc(
-            t(
-                "Type the age (for example 23) or the birth date (for example {example}).",
-                example=isolate(example) if t.rtl else example,
-            )
-        ),
-    ]
-    return _reply(t, lines, _controls(t, step), note)
+    return _reply(t, age_lines(t), _controls(t, step), note)
 
 
 def status_question(t: Translator, step: int, note: str | None = None) -> Reply:
