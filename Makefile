@@ -63,6 +63,7 @@ bench: install-dev compile
 	$(BIN)/python bench/answers.py
 	$(BIN)/python bench/engine_perf.py
 	$(BIN)/python bench/update_perf.py
+	$(BIN)/python bench/matching.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 from datetime import timedelta
@@ -27,6 +28,8 @@ from bot.eligibility import handlers as eligibility
 from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.matching import handlers as matching
 from bot.matching.asking import forget_expired
+from bot.referrals import handlers as referrals
+from bot.referrals.service import prune as prune_referrals
 from bot.services import Services
 from bot.users import handlers as users
 
@@ -39,7 +42,7 @@ RETENTION_RUN = timedelta(hours=6)
 #: The slices with Telegram handlers, in the order their handlers are tried (and their
 #: commands are listed). The eligibility check and the search for offers add their
 #: conversations in groups of their own.
-SLICES = (users, eligibility, matching, answers)
+SLICES = (users, eligibility, matching, referrals, answers)
 
 
 def build_application(
@@ -97,12 +100,13 @@ async def forget_handovers(context: LotseContext) -> None:
 
 
 async def apply_retention(context: LotseContext) -> None:
-    """Delete unanswered questions older than the retention period."""
-    services = context.services
-    with services.db.session() as session:
-        removed = prune_unanswered(session, services.settings.unanswered_retention_days)
-    if removed:
-        log.info("retention: deleted %s old unanswered questions", removed)
+    """Delete unanswered questions and ended referrals older than their retention periods."""
+    settings = context.services.settings
+    with context.services.db.session() as session:
+        questions = prune_unanswered(session, settings.unanswered_retention_days)
+        ended = prune_referrals(session, settings.referral_retention_days)
+    if questions or ended:
+        log.info("retention: deleted %s unanswered questions, %s referrals", questions, ended)
 
 
 def commands() -> list[tuple[str, str]]:
@@ -129,6 +133,9 @@ def run_bot(services: Services) -> None:
     # httpx logs every request URL at INFO, and the URL holds the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app = build_application(services)
+    # What start-up built (content, answer index) lives as long as the process: keep the
+    # collector from walking it again and again (long pauses in full collections otherwise).
+    gc.freeze()
     if settings.webhook_url:
         path = urlparse(settings.webhook_url).path.lstrip("/")
         log.info("starting the webhook on %s:%s", settings.webhook_listen, settings.webhook_port)

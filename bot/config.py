@@ -45,6 +45,7 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = None
     unanswered_retention_days: int = 90
+    referral_retention_days: int = 365
     log_level: str = "INFO"
 
     @property
@@ -145,6 +146,8 @@ def load_settings(
         kwargs["webhook_secret"] = secret
     if days := get("UNANSWERED_RETENTION_DAYS"):
         kwargs["unanswered_retention_days"] = _int("UNANSWERED_RETENTION_DAYS", days, 1, 3650)
+    if days := get("REFERRAL_RETENTION_DAYS"):
+        kwargs["referral_retention_days"] = _int("REFERRAL_RETENTION_DAYS", days, 1, 3650)
     if level := get("LOG_LEVEL"):
         if level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError("LOG_LEVEL", f"'{level}' is not DEBUG, INFO, WARNING or ERROR")

@@ -100,3 +100,31 @@ def test_bad_input_exits_2_with_one_line(match, argv, message):
     status, data, err = match(*argv)
     assert status == 2 and data is None
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_without_content_an_offer_filled_by_accepted_referrals_is_not_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from bot.config import Settings
+    from bot.db.models import Referral
+    from bot.services import bootstrap
+
+    url = f"sqlite:///{tmp_path / 'lotse.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    argv = ["match", "--municipality", "koeln", "--type", "coaching", "--on", "2026-11-23"]
+    assert main([*argv, "--json"]) == 0
+    assert "koeln-coaching-kalk" in capsys.readouterr().out
+    services = bootstrap(Settings(database_url=url))
+    with services.db.session() as session:
+        for number in range(services.content.offers["koeln-coaching-kalk"].capacity or 0):
+            session.add(
+                Referral(
+                    offer_id="koeln-coaching-kalk",
+                    offer_type="coaching",
+                    client_code=f"A{number}",
+                    state="accepted",
+                )
+            )
+    assert main([*argv, "--json"]) == 0
+    assert "koeln-coaching-kalk" not in json.loads(capsys.readouterr().out)["offers"]

@@ -13,11 +13,17 @@ from bot.services import Services
 from bot.users.service import grant_role, set_language
 
 QUIT = {"quit", "exit", "/quit"}
-HINT = "Lotse console: type a message or a /command, a number to press that button, 'quit' to end."
+HINT = "Lotse console: type a message or a /command, a button's number to press it, 'quit' to end."
 
 
-def show(sent: Sent, out: TextIO) -> None:
-    """Print one message readably: its text (or that its buttons changed) and numbered buttons."""
+def show(sent: Sent, out: TextIO, to: int | None = None) -> None:
+    """Print one message readably: its text (or that its buttons changed) and numbered buttons.
+
+    A message the bot sent to another user (`to`) is shown as such; its buttons are theirs.
+    """
+    if to is not None:
+        out.write(f"Lotse → user {to}: " + sent.text.replace("\n", "\n  ") + "\n")
+        return
     if sent.change == "buttons":
         if not sent.buttons:
             return
@@ -42,6 +48,7 @@ async def run_console(
     user_id: int = 1,
     lang: str | None = None,
     role: str | None = None,
+    username: str | None = None,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
 ) -> None:
@@ -60,7 +67,8 @@ async def run_console(
             set_language(session, user_id, language)
     request = FakeRequest()
     app = build_application(services, request=request, rate_limit=False)
-    chat = Chat(app, request, UpdateFactory(user_id, language, first_name="Console"))
+    updates = UpdateFactory(user_id, language, first_name="Console", username=username)
+    chat = Chat(app, request, updates)
     interactive = stdin.isatty()
     stdout.write(HINT + "\n")
     async with app:
@@ -79,20 +87,22 @@ async def run_console(
                 continue
             if not interactive:
                 stdout.write(f"> {text}\n")
-            for sent in await _act(chat, text, stdout):
+            for sent in await _act(chat, text):
                 show(sent, stdout)
+            for chat_id, sent in chat.pushed():
+                show(sent, stdout, to=chat_id)
             stdout.flush()
         if app.job_queue is not None:
             await app.job_queue.stop(wait=False)
 
 
-async def _act(chat: Chat, text: str, out: TextIO) -> list[Sent]:
-    """Press button N for a bare number N (when there are buttons), else send the text."""
+async def _act(chat: Chat, text: str) -> list[Sent]:
+    """Press button N for a bare number N of the latest buttons, else send the text.
+
+    A number beyond the buttons (an age, say) is sent as a message.
+    """
     latest = chat.latest_with_buttons()
-    if text.isdigit() and latest is not None:
-        buttons = latest.buttons
-        if not 1 <= int(text) <= len(buttons):
-            out.write(f"  (there is no button {text})\n")
-            return []
+    buttons = latest.buttons if latest is not None else []
+    if latest is not None and text.isdigit() and 1 <= int(text) <= len(buttons):
         return await chat.press_on(latest, buttons[int(text) - 1][1])
     return await chat.send(text)

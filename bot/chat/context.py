@@ -38,6 +38,7 @@ class LotseContext(CallbackContext[ExtBot, dict, dict, BotData]):
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self._profile: Profile | None = None
         self._telegram_language: str | None = None
+        self._username: str | None = None
 
     @classmethod
     def from_update(cls, update: object, application: Application) -> LotseContext:
@@ -45,6 +46,7 @@ class LotseContext(CallbackContext[ExtBot, dict, dict, BotData]):
         context = super().from_update(update, application)
         if isinstance(update, Update) and update.effective_user:
             context._telegram_language = update.effective_user.language_code
+            context._username = update.effective_user.username
         return context
 
     @property
@@ -68,6 +70,7 @@ class LotseContext(CallbackContext[ExtBot, dict, dict, BotData]):
                     self._user_id,
                     default_language=default,
                     admin_ids=settings.admin_user_ids,
+                    username=self._username,
                 )
         return self._profile
 

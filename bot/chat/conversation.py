@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import wraps
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, ConversationHandler
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ConversationHandler,
+)
+from telegram.warnings import PTBUserWarning
 
 from bot.chat.render import Reply
 from bot.chat.send import answer, edit
@@ -72,3 +80,17 @@ def exits(
             await answer(update, timed_out(context.t, minutes))
 
     return cancel, leave, expire
+
+
+async def _pass_on(update: Update, context: Any) -> None:
+    """Do nothing: a press without data goes on to the stale-button handler of group 0."""
+
+
+def add_conversation(app: Application, conversation: ConversationHandler, group: int) -> None:
+    """Add a conversation in a handler group of its own (one state per user)."""
+    # A press without data would match every pattern of the conversation: keep it out.
+    app.add_handler(CallbackQueryHandler(_pass_on, pattern=re.compile("^$")), group=group)
+    with warnings.catch_warnings():
+        # per_message=False is what we want (state per user); PTB warns about it regardless.
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        app.add_handler(conversation, group=group)

@@ -45,12 +45,18 @@ class Sent:
 
 
 class Chat:
-    """A private chat between one user and the bot, over a FakeRequest."""
+    """A private chat between one user and the bot, over a FakeRequest.
+
+    Several Chats may share one application and transport (an advisor and a coach, say):
+    each sees only the messages sent into its own chat, including those pushed to it while
+    another user was writing (`receive()`).
+    """
 
     def __init__(self, app: Application, request: FakeRequest, updates: UpdateFactory):
         self.app, self.request, self.updates = app, request, updates
         self.messages: dict[int, Sent] = {}
         self.calls: list[Call] = []
+        self._read = 0  # how many of the transport's calls this chat has looked at
 
     @property
     def user_id(self) -> int:
@@ -88,11 +94,35 @@ class Chat:
         return next((m for m in reversed(list(self.messages.values())) if m.buttons), None)
 
     async def process(self, raw: dict[str, Any]) -> list[Sent]:
-        """Feed one update to the application; return what the bot sent or changed."""
+        """Feed one update to the application; return what the bot sent or changed here."""
+        self.receive()
         seen = len(self.request.calls)
         await self.app.process_update(Update.de_json(raw, self.app.bot))
         self.calls = self.request.calls[seen:]
+        self._read = len(self.request.calls)
         return [sent for call in self.calls if (sent := self._record(call)) is not None]
+
+    def receive(self) -> list[Sent]:
+        """Take in what the bot sent to this chat since it last looked (pushes)."""
+        calls, self._read = self.request.calls[self._read :], len(self.request.calls)
+        return [sent for call in calls if (sent := self._record(call)) is not None]
+
+    def pushed(self) -> list[tuple[int, Sent]]:
+        """The messages the last update sent to other chats, with their chat ids."""
+        return [
+            (
+                int(call.params["chat_id"]),
+                Sent(
+                    call.result["message_id"], call.params["text"], call.params.get("reply_markup")
+                ),
+            )
+            for call in self.calls
+            if call.method == "sendMessage" and not self._mine(call)
+        ]
+
+    def _mine(self, call: Call) -> bool:
+        chat_id = call.params.get("chat_id")
+        return chat_id is None or int(chat_id) == self.user_id
 
     def notices(self) -> list[str]:
         """The pop-up texts shown for the last button press."""
@@ -104,6 +134,8 @@ class Chat:
 
     def _record(self, call: Call) -> Sent | None:
         params = call.params
+        if not self._mine(call):
+            return None
         if call.method == "sendMessage":
             sent = Sent(call.result["message_id"], params["text"], params.get("reply_markup"))
         elif call.method == "editMessageText":

@@ -5,7 +5,8 @@ They survive restarts (nothing is kept in memory); every handler matches them wi
 regular expression and checks the values again, so old or forged buttons get a friendly reply.
 A few buttons lead from one slice into another; they are built here, next to their data:
 `K:go` starts an eligibility check, `S:go` a search for offers, `S:k` a search for offers
-with the facts of the check just finished, `F:<entry>` shows a FAQ entry.
+with the facts of the check just finished, `F:<entry>` shows a FAQ entry, `R:n:<offer>`
+starts a referral to an offer's coach.
 """
 
 from __future__ import annotations
@@ -89,3 +90,8 @@ def find_button(t: Translator, after_check: bool = False) -> Button:
 def entry_button(text: str, entry_id: str) -> Button:
     """A button that shows a FAQ entry as a new message (the pressed message stays as it is)."""
     return Button(text, data("F", token(entry_id)))
+
+
+def refer_button(t: Translator, offer_id: str) -> Button:
+    """The button on an offer's card that refers a person to the offer's coach."""
+    return Button("📨 " + t("Refer a person"), data("R", "n", token(offer_id)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from telegram import (
@@ -12,13 +13,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot.chat.keyboards import label
 from bot.chat.render import Button, Reply, split_html
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+log = logging.getLogger(__name__)
 
 
 def markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
@@ -44,6 +46,19 @@ async def send(bot: ExtBot, chat_id: int, reply: Reply) -> Message:
         )
     assert message is not None
     return message
+
+
+async def push(bot: ExtBot, chat_id: int, reply: Reply) -> bool:
+    """Send a reply to another user unasked; say whether it arrived (never raise)."""
+    try:
+        await send(bot, chat_id, reply)
+    except Forbidden:
+        log.info("a push was refused: the user has blocked the bot")
+        return False
+    except TelegramError as exc:
+        log.warning("a push failed: %s", type(exc).__name__)
+        return False
+    return True
 
 
 async def answer(update: Update, reply: Reply) -> Message:

@@ -36,11 +36,15 @@ class Call:
 
 
 class FakeRequest(BaseRequest):
-    """A Bot API transport that records calls; `failures` maps a method to (status, reason)."""
+    """A Bot API transport that records calls; `failures` maps a method to (status, reason).
+
+    Messages to a chat in `blocked` fail as they do for a user who blocked the bot.
+    """
 
     def __init__(self, failures: dict[str, tuple[int, str]] | None = None):
         self.calls: list[Call] = []
         self.failures: dict[str, tuple[int, str]] = dict(failures or {})
+        self.blocked: set[int] = set()
         self._ids = itertools.count(1)
 
     @property
@@ -66,9 +70,12 @@ class FakeRequest(BaseRequest):
         """Record the call and return Telegram's JSON answer (or the configured failure)."""
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        if api_method in self.failures:
+        failure = self.failures.get(api_method)
+        if api_method.startswith("send") and int(params.get("chat_id") or 0) in self.blocked:
+            failure = (403, "Forbidden: bot was blocked by the user")
+        if failure is not None:
             self.calls.append(Call(api_method, params))
-            status, reason = self.failures[api_method]
+            status, reason = failure
             body = {"ok": False, "error_code": status, "description": reason}
             return status, json.dumps(body).encode()
         result = self._result(api_method, params)
@@ -118,6 +125,7 @@ class UpdateFactory:
     user_id: int = 1
     language_code: str | None = "de"
     first_name: str = "Test"
+    username: str | None = None
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1), repr=False)
     _message_ids: itertools.count = field(
         default_factory=lambda: itertools.count(100000), repr=False
@@ -127,6 +135,8 @@ class UpdateFactory:
         user: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
         if self.language_code:
             user["language_code"] = self.language_code
+        if self.username:
+            user["username"] = self.username
         return user
 
     def message(self, text: str) -> dict[str, Any]:

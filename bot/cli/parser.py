@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,15 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _username(value: str) -> str:
+    name = value.strip().lstrip("@")
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", name):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a Telegram username (5-32 letters, digits and _)"
+        )
+    return name
 
 
 def _language(value: str) -> str:
@@ -120,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--role",
         choices=("volunteer", "advisor", "coach", "admin"),
         help="give that user a role first",
+    )
+    console.add_argument(
+        "--username",
+        type=_username,
+        help="the Telegram username of that user (a coach's, as offers name it: @name)",
     )
 
     ask = sub.add_parser(

@@ -33,6 +33,18 @@ def _content(args: argparse.Namespace, settings: Settings):
     return bootstrap(settings).content
 
 
+def _content_and_places(args: argparse.Namespace, settings: Settings):
+    """The content and the places left after referrals in the database (none with --content)."""
+    if args.content is not None:
+        return load_content(args.content), {}
+    from bot.referrals.service import places_left, taken
+    from bot.services import bootstrap
+
+    services = bootstrap(settings)
+    with services.db.session() as session:
+        return services.content, places_left(services.content, taken(session))
+
+
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Print every person program's verdict with its reasons."""
     from bot.eligibility.engine import FactError, check
@@ -80,7 +92,6 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
 
     t = translator(args.lang or settings.default_language)
     on = args.on or datetime.now(settings.tz).date()
-    content = _content(args, settings)
     if args.radius <= 0:
         print("lotse match: --radius must be more than 0 km", file=sys.stderr)
         return EXIT_USAGE
@@ -91,8 +102,9 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
         near=args.near,
         radius_km=args.radius,
     )
+    content, left = _content_and_places(args, settings)
     try:
-        result = match(content, need, on)
+        result = match(content, need, on, left)
     except FactError as exc:
         print(f"lotse match: {fact_error_text(t, exc)}", file=sys.stderr)
         return EXIT_USAGE

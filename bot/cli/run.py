@@ -46,7 +46,15 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
     _quiet_for_console(args)
     services = bootstrap(settings)
-    asyncio.run(run_console(services, user_id=args.user_id, lang=args.lang, role=args.role))
+    asyncio.run(
+        run_console(
+            services,
+            user_id=args.user_id,
+            lang=args.lang,
+            role=args.role,
+            username=args.username,
+        )
+    )
     return EXIT_OK
 
 

@@ -38,7 +38,11 @@ class Base(DeclarativeBase):
 
 
 class User(Base):
-    """A Telegram user of the bot: only their id, language, municipality and roles."""
+    """A Telegram user of the bot: only their id, language, municipality and roles.
+
+    `handle` is the Telegram username, kept only for coaches (offers name their coach by it,
+    so referrals can reach them); it is cleared when the user is no coach.
+    """
 
     __tablename__ = "users"
 
@@ -46,6 +50,7 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     municipality: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    handle: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -155,3 +160,31 @@ class OfferMiss(Base):
     status: Mapped[str | None] = mapped_column(String(32))
     age_group: Mapped[str] = mapped_column(String(16))
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Referral(Base):
+    """A person referred to an offer's coach, known only by the advisor's client code.
+
+    The client code (chosen by the advisor, never a name) is the only link to the person.
+    Referrals are deleted a set time after they end (`closed_at`).
+    """
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[str] = mapped_column(String(64), index=True)
+    #: The offer's type and municipality when referred (history outlives content changes).
+    offer_type: Mapped[str] = mapped_column(String(32))
+    municipality: Mapped[str | None] = mapped_column(String(64))
+    client_code: Mapped[str] = mapped_column(String(16), index=True)
+    advisor_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    coach_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    note: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

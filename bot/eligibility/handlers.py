@@ -9,7 +9,6 @@ the update there, except when another command leaves the check, which then runs 
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import date, datetime, timedelta
 
 from telegram import Update
@@ -22,12 +21,11 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.answers.lookup import program_entry
 from bot.catalog.schema import Municipality
 from bot.chat.context import LotseContext
-from bot.chat.conversation import State, ack, exits, final, show
+from bot.chat.conversation import State, ack, add_conversation, exits, final, show
 from bot.chat.errors import stale_button
 from bot.chat.keyboards import START_CHECK, TOKEN
 from bot.chat.send import answer, edit
@@ -195,18 +193,9 @@ async def typed(update: Update, context: LotseContext) -> State:
 cancel, leave, timed_out = exits(KEY, views.cancelled, views.timed_out, CHECK_TIMEOUT)
 
 
-async def pass_on(update: Update, context: LotseContext) -> None:
-    """Do nothing: a press without data goes on to the stale-button handler of group 0."""
-
-
 def register(app: Application) -> None:
     """Add the check conversation to the application, in its own group before the others."""
-    # A press without data would match every pattern of the conversation: keep it out.
-    app.add_handler(CallbackQueryHandler(pass_on, pattern=re.compile("^$")), group=GROUP)
-    with warnings.catch_warnings():
-        # per_message=False is what we want (state per user); PTB warns about it regardless.
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        app.add_handler(_conversation(), group=GROUP)
+    add_conversation(app, _conversation(), GROUP)
 
 
 def _conversation() -> ConversationHandler:

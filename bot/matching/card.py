@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from bot.catalog.schema import REFERENCE_LANGUAGE, Content, Offer
-from bot.chat.keyboards import data
+from bot.chat.keyboards import data, refer_button
 from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
 from bot.i18n import Translator
 from bot.matching.engine import Match
@@ -48,14 +48,17 @@ def _field(t: Translator, label: str, value: str) -> str:
     return f"{bold(label)} {esc(embed(value, t.lang))}"
 
 
-def _contact_lines(t: Translator, offer: Offer) -> list[str]:
+def contact_lines(t: Translator, offer: Offer) -> list[str]:
+    """The offer's phone, e-mail and web address, one labelled line each."""
     labels = {"phone": t("Phone:"), "email": t("E-mail:"), "url": t("Web:")}
     return [
         _field(t, labels[kind], offer.contact[kind]) for kind in CONTACTS if offer.contact.get(kind)
     ]
 
 
-def _facts(t: Translator, content: Content, offer: Offer, texts: dict[str, str]) -> list[str]:
+def _facts(
+    t: Translator, content: Content, offer: Offer, texts: dict[str, str], left: int | None
+) -> list[str]:
     town = content.municipalities.get(offer.municipality)
     lines = [_field(t, t("Type:"), type_name(t, offer.type))]
     if offer.provider:
@@ -71,13 +74,29 @@ def _facts(t: Translator, content: Content, offer: Offer, texts: dict[str, str])
     lines.append(_field(t, t("Start:"), start))
     if offer.ends:
         lines.append(_field(t, t("End:"), _day(t, offer.ends)))
-    places = str(offer.capacity) if offer.capacity is not None else t("no limit")
-    lines.append(_field(t, t("Places:"), places))
-    return lines + _contact_lines(t, offer)
+    if offer.capacity is None:
+        places = t("no limit")
+    else:
+        places = t(
+            "{left} of {total}", left=offer.capacity if left is None else left, total=offer.capacity
+        )
+    lines.append(_field(t, t("Places left:"), places))
+    return lines + contact_lines(t, offer)
 
 
-def card(t: Translator, content: Content, found: Match, back_page: int) -> Reply:
-    """Show one offer: its texts, facts, contact and why it fits, with a way back to the list."""
+def card(
+    t: Translator,
+    content: Content,
+    found: Match,
+    back_page: int,
+    *,
+    left: int | None = None,
+    can_refer: bool = False,
+) -> Reply:
+    """Show one offer: its texts, facts, contact and why it fits, with a way back to the list.
+
+    `left` is the places left (None: the whole capacity); `can_refer` adds the Refer button.
+    """
     offer = content.offers[found.offer]
     texts, used = _texts(offer, t.lang)
     parts = []
@@ -87,13 +106,14 @@ def card(t: Translator, content: Content, found: Match, back_page: int) -> Reply
     title = bold(offer_title(content, offer.id, used))
     description = (texts.get("description") or "").strip()
     parts.append(directed(title + ("\n" + esc(description) if description else ""), used))
-    parts.append(directed("\n".join(_facts(t, content, offer, texts)), t.lang))
+    parts.append(directed("\n".join(_facts(t, content, offer, texts, left)), t.lang))
     reasons = [reason_text(t, reason, content) for reason in found.reasons]
     if reasons:
         why = [bold(t("Why it fits:")), *("– " + esc(reason) for reason in reasons)]
         parts.append(directed("\n".join(why), t.lang))
     back = Button("◀ " + t("Back to the list"), data("S", "r", str(back_page)))
-    return Reply("\n\n".join(parts), ((back,),))
+    refer = ((refer_button(t, offer.id),),) if can_refer else ()
+    return Reply("\n\n".join(parts), (*refer, (back,)))
 
 
 def venue(content: Content, offer_id: str, lang: str) -> Venue | None:

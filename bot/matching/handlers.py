@@ -10,7 +10,6 @@ command leaves the search, which then runs as usual.
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import date, datetime, timedelta
 
 from telegram import Update
@@ -23,11 +22,10 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.catalog.schema import Municipality
 from bot.chat.context import LotseContext
-from bot.chat.conversation import State, ack, exits, final, show
+from bot.chat.conversation import State, ack, add_conversation, exits, final, show
 from bot.chat.errors import stale_button
 from bot.chat.keyboards import FIND_AFTER_CHECK, START_FIND, TOKEN, resolve
 from bot.chat.send import answer, edit
@@ -45,8 +43,9 @@ from bot.matching.asking import (
     understand,
     valid,
 )
-from bot.matching.engine import Result, match
+from bot.matching.engine import Match, Result, match
 from bot.matching.stats import count_miss
+from bot.referrals import service as referrals
 from bot.users.places import page, search
 
 KEY = "offer_search"
@@ -73,7 +72,27 @@ def _search(context: LotseContext) -> Search | None:
 
 
 def _match(context: LotseContext, wanted: Search) -> Result:
-    return match(context.services.content, wanted.need(), _today(context))
+    """Match with the places that accepted referrals hold (a full offer is never listed)."""
+    content = context.services.content
+    with context.session() as session:
+        left = referrals.places_left(content, referrals.taken(session))
+    return match(content, wanted.need(), _today(context), left)
+
+
+def _listed(context: LotseContext, offer_id: str) -> tuple[Result, Match] | None:
+    """Return the result and the offer's match if the running search lists the offer."""
+    wanted = _search(context)
+    if wanted is None or wanted.next_question() is not None:
+        return None
+    result = _match(context, wanted)
+    found = next((m for m in (*result.matches, *result.alternatives) if m.offer == offer_id), None)
+    return (result, found) if found is not None else None
+
+
+def joinable(context: LotseContext, offer_id: str) -> Match | None:
+    """Return the offer's match if the running search lists it (as a fit or an alternative)."""
+    listed = _listed(context, offer_id)
+    return listed[1] if listed else None
 
 
 async def _next(
@@ -219,16 +238,17 @@ async def show_list(update: Update, context: LotseContext) -> State:
 
 async def open_offer(update: Update, context: LotseContext) -> State:
     """Show an offer's card and where it is; only offers the person can still join."""
-    wanted, content = _search(context), context.services.content
+    content = context.services.content
     offer_id = resolve(context.matches[0].group(1), content.offers) if context.matches else None
-    if wanted is None or wanted.next_question() is not None or offer_id is None:
+    listed = _listed(context, offer_id) if offer_id is not None else None
+    if offer_id is None or listed is None:
         return await stale_button(update, context)
-    result = _match(context, wanted)
-    found = next((m for m in (*result.matches, *result.alternatives) if m.offer == offer_id), None)
-    if found is None:
-        return await stale_button(update, context)
+    with context.session() as session:
+        left = referrals.free_places(session, content.offers[offer_id])
+    refer = context.profile.has("advisor") or context.profile.has("coach")
+    back = views.page_of(listed[0], offer_id)
     await ack(update)
-    await edit(update, card.card(context.t, content, found, views.page_of(result, offer_id)))
+    await edit(update, card.card(context.t, content, listed[1], back, left=left, can_refer=refer))
     place = card.venue(content, offer_id, context.t.lang)
     if place is not None and update.effective_chat is not None:
         await context.bot.send_venue(
@@ -250,12 +270,7 @@ cancel, leave, timed_out = exits(KEY, views.cancelled, views.timed_out, FIND_TIM
 
 def register(app: Application) -> None:
     """Add the search conversation to the application, in its own group before the check's."""
-    # A press without data would match every pattern of the conversation: keep it out.
-    app.add_handler(CallbackQueryHandler(check.pass_on, pattern=re.compile("^$")), group=GROUP)
-    with warnings.catch_warnings():
-        # per_message=False is what we want (state per user); PTB warns about it regardless.
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        app.add_handler(_conversation(), group=GROUP)
+    add_conversation(app, _conversation(), GROUP)
 
 
 def _conversation() -> ConversationHandler:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import User, UserRole
@@ -43,8 +44,13 @@ def get_profile(
     *,
     default_language: str,
     admin_ids: frozenset[int] = frozenset(),
+    username: str | None = None,
 ) -> Profile:
-    """Return the user's profile, creating the user (with admin role if configured)."""
+    """Return the user's profile, creating the user (with admin role if configured).
+
+    A coach's Telegram username is kept as their handle (offers name coaches by it); nobody
+    else's is stored.
+    """
     user = session.get(User, user_id)
     is_new = user is None
     if user is None:
@@ -54,8 +60,24 @@ def get_profile(
         user.roles.append(UserRole(role="admin"))
     if not user.active:
         user.active = True
+    handle = username.lower() if username and "coach" in user.role_names else None
+    if handle != user.handle:
+        if handle is not None:  # usernames move between accounts: the newest holder has it
+            session.execute(
+                update(User).where(User.handle == handle, User.id != user_id).values(handle=None)
+            )
+        user.handle = handle
     session.flush()
     return _profile(user, default_language, is_new)
+
+
+def coach_by_handle(session: Session, handle: str | None) -> int | None:
+    """Return the id of the coach whose Telegram username is `handle` ("@name"), if any."""
+    name = (handle or "").strip().lstrip("@").lower()
+    if not name:
+        return None
+    user = session.scalars(select(User).where(User.handle == name, User.active.is_(True))).first()
+    return user.id if user is not None and "coach" in user.role_names else None
 
 
 def set_language(session: Session, user_id: int, language: str) -> None:
@@ -80,3 +102,9 @@ def grant_role(session: Session, user_id: int, role: str) -> None:
     session.add(user)
     if role not in user.role_names:
         user.roles.append(UserRole(role=role))
+
+
+def language_of(session: Session, user_id: int, default: str) -> str:
+    """Return the language a user chose (the default when they have not or are unknown)."""
+    user = session.get(User, user_id)
+    return (user.language if user is not None else None) or default

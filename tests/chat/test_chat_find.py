@@ -6,9 +6,10 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from flows import KALK, STALE, to_list
 from sqlalchemy import inspect
 
-from bot.chat.driver import Chat, Sent
+from bot.chat.driver import Chat
 from bot.db.models import OfferMiss
 from bot.eligibility.engine import Facts
 from bot.i18n import RLM, translator
@@ -16,11 +17,6 @@ from bot.matching.asking import hand_over
 from bot.matching.handlers import GROUP, KEY
 from bot.matching.stats import miss_counts
 from bot.services import Services
-
-STALE = translator("de")(
-    "This button no longer works. Please use /start or ask your question again."
-)
-KALK = "koeln-coaching-kalk"
 
 
 def say(lang: str, message: str, **params: Any) -> str:
@@ -52,21 +48,6 @@ async def find_chat(chat_with, services: Services):
 
 def kept(chat: Chat) -> dict[str, Any]:
     return dict(chat.app.user_data.get(chat.user_id, {}))
-
-
-async def to_list(
-    chat: Chat, kind: str = "coaching", age: str = "23", status: str = "duldung", langs=("ar",)
-) -> Sent:
-    """Answer every question by buttons (the own municipality as place); return the list."""
-    await chat.send("/find")
-    await chat.press(data=f"S:0:t:{kind}" if kind else "S:0:a")
-    await chat.press("📍 ")
-    await chat.send(age)
-    await chat.press(data=f"S:3:s:{status}" if status else "S:3:u")
-    for lang in langs:
-        await chat.press(data=f"S:4:g:{lang}")
-    [listed] = await chat.press(data="S:4:d")
-    return listed
 
 
 async def test_a_search_by_buttons_in_german_lists_the_offers_that_fit(
@@ -157,7 +138,7 @@ async def test_an_offer_card_shows_every_field_and_its_venue(find_chat, services
         offer.translations["en"]["schedule"],
         offer.contact["phone"],
         offer.contact["email"],
-        "Places: 15",
+        "Places left: 15 of 15",
         "Dec 31, 2027",
         "Start: already running",
         "Arabic",

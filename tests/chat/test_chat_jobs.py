@@ -11,7 +11,7 @@ from bot.app import apply_retention, refresh_content
 from bot.catalog.loader import load_content
 from bot.catalog.store import save_content
 from bot.chat.context import LotseContext
-from bot.db.models import UnansweredQuestion, utcnow
+from bot.db.models import Referral, UnansweredQuestion, utcnow
 from bot.services import Services
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
@@ -39,3 +39,26 @@ async def test_the_retention_job_deletes_old_unanswered_questions(services: Serv
     await apply_retention(LotseContext(app))
     with services.db.session() as session:
         assert [q.text for q in session.scalars(select(UnansweredQuestion))] == ["y"]
+
+
+async def test_the_retention_job_deletes_referrals_a_year_after_they_ended(
+    services: Services, running
+):
+    app, _ = await running(services)
+    old = utcnow() - timedelta(days=400)
+    with services.db.session() as session:
+        for code, closed in (("A1", old), ("A2", utcnow()), ("A3", None)):
+            session.add(
+                Referral(
+                    offer_id="koeln-coaching-kalk",
+                    offer_type="coaching",
+                    client_code=code,
+                    state="dropped" if closed else "accepted",
+                    created_at=old,
+                    updated_at=old,
+                    closed_at=closed,
+                )
+            )
+    await apply_retention(LotseContext(app))
+    with services.db.session() as session:
+        assert sorted(session.scalars(select(Referral.client_code))) == ["A2", "A3"]

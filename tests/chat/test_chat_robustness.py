@@ -149,6 +149,7 @@ async def test_post_init_sets_a_command_menu_for_every_language(running, service
         "municipality",
         "check",
         "find",
+        "referrals",
     ]
 
 

@@ -1,0 +1,76 @@
+"""Client codes and referral notes: short, chosen by the advisor, and never a person's name.
+
+`client_code()` and `note()` return the cleaned value or raise `Refused` with a code the
+conversation turns into a message in the user's language.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: How long a client code may be (letters, digits and "-" only).
+CODE_MAX = 12
+#: How long a note for the coach may be.
+NOTE_MAX = 300
+#: A run of digits (with spaces, dashes, slashes, dots or brackets) this long looks like a phone.
+PHONE_DIGITS = 6
+
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_PHONE = re.compile(r"\+?\d[\d\s/().-]{4,}\d")
+_CODE = re.compile(rf"[A-Za-z0-9](?:[A-Za-z0-9-]{{0,{CODE_MAX - 1}}})")
+#: Forms of address that name a person ("Herr Ahmadi", "Mrs Smith", "السيد").
+_ADDRESS = re.compile(
+    r"\b(herr|frau|hr|fr|mr|mrs|ms|miss|monsieur|madame|mme|bay|bayan|гн|г-н|г-жа|пан|пані)\b\.?\s+\w",
+    re.IGNORECASE,
+)
+
+
+class Refused(ValueError):
+    """Input that must not be stored: `code` says why (email, phone, name, format, long)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _digits(text: str) -> int:
+    return max((len(re.sub(r"\D", "", m.group())) for m in _PHONE.finditer(text)), default=0)
+
+
+def _personal(text: str) -> str | None:
+    """Say what personal contact detail the text holds: "email", "phone", or None."""
+    if _EMAIL.search(text):
+        return "email"
+    if _digits(text) >= PHONE_DIGITS:
+        return "phone"
+    return None
+
+
+def client_code(raw: str) -> str:
+    """Return the code in capitals; refuse names, phone numbers, e-mails and odd formats.
+
+    A code is one word of up to 12 letters, digits and dashes with at least one digit, so a
+    first name alone ("Ahmad") or a full name ("Ahmad Karimi") is refused.
+    """
+    text = " ".join(raw.split())
+    if found := _personal(text):
+        raise Refused(found)
+    if " " in text and all(part.isalpha() for part in text.split(" ")):
+        raise Refused("name")
+    if not _CODE.fullmatch(text):
+        raise Refused("format")
+    if not any(ch.isdigit() for ch in text):
+        raise Refused("name" if text.isalpha() else "format")
+    return text.upper()
+
+
+def note(raw: str) -> str:
+    """Return the note, trimmed; refuse e-mails, phone numbers, forms of address, long text."""
+    text = raw.strip()
+    if len(text) > NOTE_MAX:
+        raise Refused("long")
+    if found := _personal(text):
+        raise Refused(found)
+    if _ADDRESS.search(text):
+        raise Refused("name")
+    return text
