@@ -21,6 +21,8 @@ from telegram.request import BaseRequest
 
 from bot.answers import handlers as answers
 from bot.answers.unanswered import prune_unanswered
+from bot.appointments import handlers as appointments
+from bot.appointments.service import prune as prune_appointments
 from bot.chat.context import CONTEXT_TYPES, LotseContext
 from bot.chat.errors import on_error, stale_button, unknown_command
 from bot.chat.transport import DUMMY_TOKEN, FakeRequest
@@ -42,7 +44,7 @@ RETENTION_RUN = timedelta(hours=6)
 #: The slices with Telegram handlers, in the order their handlers are tried (and their
 #: commands are listed). The eligibility check and the search for offers add their
 #: conversations in groups of their own.
-SLICES = (users, eligibility, matching, referrals, answers)
+SLICES = (users, eligibility, matching, referrals, appointments, answers)
 
 
 def build_application(
@@ -100,13 +102,19 @@ async def forget_handovers(context: LotseContext) -> None:
 
 
 async def apply_retention(context: LotseContext) -> None:
-    """Delete unanswered questions and ended referrals older than their retention periods."""
-    settings = context.services.settings
+    """Delete questions, ended referrals and past appointments older than their periods."""
+    settings, now = context.services.settings, context.services.clock.now()
     with context.services.db.session() as session:
-        questions = prune_unanswered(session, settings.unanswered_retention_days)
-        ended = prune_referrals(session, settings.referral_retention_days)
-    if questions or ended:
-        log.info("retention: deleted %s unanswered questions, %s referrals", questions, ended)
+        questions = prune_unanswered(session, settings.unanswered_retention_days, now)
+        ended = prune_referrals(session, settings.referral_retention_days, now)
+        passed = prune_appointments(session, settings.appointment_retention_days, now)
+    if questions or ended or passed:
+        log.info(
+            "retention: deleted %s unanswered questions, %s referrals, %s appointments",
+            questions,
+            ended,
+            passed,
+        )
 
 
 def commands() -> list[tuple[str, str]]:

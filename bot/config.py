@@ -46,6 +46,11 @@ class Settings:
     webhook_secret: str | None = None
     unanswered_retention_days: int = 90
     referral_retention_days: int = 365
+    appointment_retention_days: int = 30
+    #: Seconds between the dispatcher's looks for due reminders.
+    reminder_tick_seconds: int = 15
+    #: Seconds after which a claimed, unsent reminder counts as lost by a dead worker.
+    reminder_claim_timeout_seconds: int = 120
     log_level: str = "INFO"
 
     @property
@@ -148,6 +153,14 @@ def load_settings(
         kwargs["unanswered_retention_days"] = _int("UNANSWERED_RETENTION_DAYS", days, 1, 3650)
     if days := get("REFERRAL_RETENTION_DAYS"):
         kwargs["referral_retention_days"] = _int("REFERRAL_RETENTION_DAYS", days, 1, 3650)
+    if days := get("APPOINTMENT_RETENTION_DAYS"):
+        kwargs["appointment_retention_days"] = _int("APPOINTMENT_RETENTION_DAYS", days, 1, 3650)
+    if seconds := get("REMINDER_TICK_SECONDS"):
+        kwargs["reminder_tick_seconds"] = _int("REMINDER_TICK_SECONDS", seconds, 1, 3600)
+    if seconds := get("REMINDER_CLAIM_TIMEOUT_SECONDS"):
+        kwargs["reminder_claim_timeout_seconds"] = _int(
+            "REMINDER_CLAIM_TIMEOUT_SECONDS", seconds, 1, 86400
+        )
     if level := get("LOG_LEVEL"):
         if level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError("LOG_LEVEL", f"'{level}' is not DEBUG, INFO, WARNING or ERROR")

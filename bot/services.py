@@ -10,6 +10,7 @@ from bot.answers.engine import AnswerEngine
 from bot.catalog.loader import load_content
 from bot.catalog.schema import Content
 from bot.catalog.store import current_version, has_content, load_stored, save_content
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.migrate import upgrade
 from bot.db.session import Database
@@ -25,6 +26,7 @@ class Services:
     db: Database
     content: Content
     engine: AnswerEngine = field(init=False)
+    clock: Clock = field(default_factory=SystemClock)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:

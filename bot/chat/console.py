@@ -71,10 +71,22 @@ async def run_console(
     chat = Chat(app, request, updates)
     interactive = stdin.isatty()
     stdout.write(HINT + "\n")
+    busy = False
+
+    async def relay() -> None:
+        """Print what the bot sends this user unasked (a reminder, say) as it arrives."""
+        while True:
+            await asyncio.sleep(1)
+            if not busy:
+                for sent in chat.receive():
+                    show(sent, stdout)
+                stdout.flush()
+
     async with app:
         await post_init(app)
-        if app.job_queue is not None:  # conversation timeouts and housekeeping, as in the bot
+        if app.job_queue is not None:  # timeouts, reminders and housekeeping, as in the bot
             await app.job_queue.start()
+        relaying = asyncio.create_task(relay())
         while True:
             if interactive:
                 stdout.write("> ")
@@ -87,11 +99,14 @@ async def run_console(
                 continue
             if not interactive:
                 stdout.write(f"> {text}\n")
-            for sent in await _act(chat, text):
+            busy = True
+            for sent in [*chat.receive(), *await _act(chat, text)]:
                 show(sent, stdout)
             for chat_id, sent in chat.pushed():
                 show(sent, stdout, to=chat_id)
+            busy = False
             stdout.flush()
+        relaying.cancel()
         if app.job_queue is not None:
             await app.job_queue.stop(wait=False)
 

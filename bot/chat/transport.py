@@ -45,7 +45,14 @@ class FakeRequest(BaseRequest):
         self.calls: list[Call] = []
         self.failures: dict[str, tuple[int, str]] = dict(failures or {})
         self.blocked: set[int] = set()
+        self._next_failures: list[tuple[str, int, str, dict[str, Any]]] = []
         self._ids = itertools.count(1)
+
+    def fail_next(
+        self, method: str, status: int, reason: str, times: int = 1, **parameters: Any
+    ) -> None:
+        """Let the next `times` calls of `method` fail (parameters: e.g. retry_after=3)."""
+        self._next_failures += [(method, status, reason, parameters)] * times
 
     @property
     def read_timeout(self) -> float | None:
@@ -70,13 +77,21 @@ class FakeRequest(BaseRequest):
         """Record the call and return Telegram's JSON answer (or the configured failure)."""
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        failure = self.failures.get(api_method)
+        failure: tuple[int, str, dict[str, Any]] | None = None
+        if api_method in self.failures:
+            failure = (*self.failures[api_method], {})
         if api_method.startswith("send") and int(params.get("chat_id") or 0) in self.blocked:
-            failure = (403, "Forbidden: bot was blocked by the user")
+            failure = (403, "Forbidden: bot was blocked by the user", {})
+        queued = next((f for f in self._next_failures if f[0] == api_method), None)
+        if queued is not None:
+            self._next_failures.remove(queued)
+            failure = queued[1:]
         if failure is not None:
             self.calls.append(Call(api_method, params))
-            status, reason = failure
+            status, reason, extra = failure
             body = {"ok": False, "error_code": status, "description": reason}
+            if extra:
+                body["parameters"] = extra
             return status, json.dumps(body).encode()
         result = self._result(api_method, params)
         self.calls.append(Call(api_method, params, result))
@@ -87,7 +102,7 @@ class FakeRequest(BaseRequest):
             return BOT_USER
         if api_method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             return self._message(api_method, params)
-        if api_method in ("sendVenue", "sendLocation"):
+        if api_method in ("sendVenue", "sendLocation", "sendDocument"):
             return self._message("sendMessage", params)
         if api_method in ("getMyCommands", "getUpdates"):
             return []

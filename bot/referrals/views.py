@@ -81,7 +81,7 @@ def ask_code(t: Translator, content: Content, draft: Draft, note: str | None = N
     lines += [
         _field(t, t("Refer to:"), _title(t, content, draft.offer)),
         "",
-        esc(t("Lotse never stores names of the people you support.")),
+        *([] if note else [esc(t("Lotse never stores names of the people you support."))]),
         bold(t("Please type a short client code that you choose and note in your own records.")),
         esc(t("For example A17 or KD-3: one word, letters and digits, at least one digit.")),
     ]
@@ -231,6 +231,10 @@ def _action_rows(t: Translator, referral: Referral, actor: s.Actor) -> Rows:
     rows: list[tuple[Button, ...]] = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     if referral.state in s.OPEN and actor.id == referral.coach_id:
         rows.append((Button("❓ " + t("Ask a question"), data("R", "q", str(referral.id))),))
+    if referral.state in s.HOLDS_PLACE and actor.id in (referral.coach_id, referral.advisor_id):
+        rows.append(
+            (Button("📅 " + t("Schedule an appointment"), data("A", "r", str(referral.id))),)
+        )
     return tuple(rows)
 
 

@@ -150,6 +150,9 @@ async def test_post_init_sets_a_command_menu_for_every_language(running, service
         "check",
         "find",
         "referrals",
+        "appointment",
+        "appointments",
+        "settings",
     ]
 
 

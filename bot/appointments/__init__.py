@@ -1,0 +1,1 @@
+"""Appointments and their reminders: created, moved, cancelled, pushed, never lost or doubled."""
