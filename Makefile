@@ -64,6 +64,7 @@ bench: install-dev compile
 	$(BIN)/python bench/engine_perf.py
 	$(BIN)/python bench/update_perf.py
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/reminders.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -25,19 +25,20 @@ from telegram.ext import (
 from bot.appointments import service as s
 from bot.appointments import views
 from bot.appointments.changes import announce
+from bot.appointments.common import local_now, now, say
+from bot.appointments.moving import KEY, MOVING, Moving, begin_move, typed_move
+from bot.appointments.titles import details
 from bot.appointments.when import WhenError, local_day, parse_when, split_when
 from bot.appointments.words import error_text, when_error
 from bot.chat.context import LotseContext
 from bot.chat.conversation import State, ack, exits, final, show
 from bot.chat.errors import stale_button
-from bot.chat.render import Reply, directed, esc
 from bot.chat.send import answer
 from bot.referrals import service as referrals
-from bot.referrals.codes import Refused, client_code, note
+from bot.referrals.codes import Refused
 from bot.referrals.words import refusal_text
 
-KEY = "appointment"
-DAY, TIME, TITLE, MOVING = "day", "time", "title", "moving"
+DAY, TIME, TITLE = "day", "time", "title"
 END = ConversationHandler.END
 TIMEOUT = timedelta(minutes=30)
 SERIAL = r"([0-9a-f]{6})"
@@ -56,54 +57,17 @@ class Plan:
     suggested: str | None = None
 
 
-@dataclass(frozen=True)
-class Moving:
-    """An appointment whose new time is being asked for."""
-
-    serial: str
-    appointment: int
-
-
-def _say(context: LotseContext, text: str) -> Reply:
-    return Reply(directed(esc(text), context.t.lang))
-
-
-def _now(context: LotseContext) -> datetime:
-    return context.services.clock.now()
-
-
-def _local_now(context: LotseContext) -> datetime:
-    return _now(context).astimezone(context.services.settings.tz)
-
-
 def _may_create(context: LotseContext) -> bool:
     return context.profile.has("advisor") or context.profile.has("coach")
 
 
 #: "90 min" in a title sets the length (the word for minutes in the supported languages).
-_LENGTH = re.compile(r"(?:^|\s)(\d{1,3})\s?(?:min|мин|хв|dk|dakika|دقیقه|دقيقة)\.?(?=\s|$)", re.I)
-
-
-def _details(text: str) -> tuple[str, str | None, str | None, int]:
-    """Split "Title @ Place #CODE 90 min" into title, place, client code and minutes.
-
-    Names, phone numbers and e-mail addresses are refused (`Refused`).
-    """
-    code, minutes = None, s.DEFAULT_MINUTES
-    if found := re.search(r"(?:^|\s)#(\S+)", text):
-        code = client_code(found.group(1))
-        text = (text[: found.start()] + text[found.end() :]).strip()
-    if found := _LENGTH.search(text):
-        minutes = int(found.group(1))
-        text = (text[: found.start()] + text[found.end() :]).strip()
-    title, _, place = (part.strip() for part in text.partition(" @ "))
-    return note(title), (note(place) or None), code, minutes
 
 
 async def command(update: Update, context: LotseContext) -> State:
     """/appointment (or /termin): with a date, time and title create it; without, ask."""
     if not _may_create(context):
-        await answer(update, _say(context, error_text(context.t, "role")))
+        await answer(update, say(context, error_text(context.t, "role")))
         return END
     text = (update.effective_message.text or "") if update.effective_message else ""
     rest = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
@@ -116,8 +80,8 @@ async def command(update: Update, context: LotseContext) -> State:
 async def _one_line(update: Update, context: LotseContext, rest: str) -> None:
     t, tz = context.t, context.services.settings.tz
     try:
-        starts, tail = split_when(rest, t.lang, _local_now(context), tz)
-        title, place, code, minutes = _details(tail)
+        starts, tail = split_when(rest, t.lang, local_now(context), tz)
+        title, place, code, minutes = details(tail)
     except WhenError as error:
         await answer(update, views.usage(t, when_error(t, error.code)))
         return
@@ -138,7 +102,7 @@ async def _save(
     me, tz = context.profile.id, context.services.settings.tz
     try:
         with context.session() as session:
-            appointment = s.create(session, draft, people, by=me, now=_now(context), tz=tz)
+            appointment = s.create(session, draft, people, by=me, now=now(context), tz=tz)
     except s.AppointmentError as error:
         await show(update, views.usage(context.t, error_text(context.t, error.code)), new)
         return END
@@ -153,7 +117,7 @@ async def _ask_day(
     update: Update, context: LotseContext, plan: Plan, new: bool, note_: str | None = None
 ) -> State:
     context.user_data[KEY] = plan
-    today = _local_now(context).date()
+    today = local_now(context).date()
     await show(update, views.ask_day(context.t, plan.serial, today, note_), new)
     return DAY
 
@@ -169,7 +133,7 @@ async def schedule(update: Update, context: LotseContext) -> State:
         await ack(update)
         await answer(
             update,
-            _say(
+            say(
                 context,
                 error_text(context.t, "not_found" if error.code == "not_found" else "not_allowed"),
             ),
@@ -231,12 +195,12 @@ async def typed_day(update: Update, context: LotseContext) -> State:
     if plan is None:
         return END
     try:
-        starts = parse_when(text, t.lang, _local_now(context), tz)
+        starts = parse_when(text, t.lang, local_now(context), tz)
     except WhenError as error:
         if error.code not in ("no_time", "unknown"):
             return await _ask_day(update, context, plan, True, when_error(t, error.code))
         try:
-            day = local_day(text, t.lang, _local_now(context), tz)
+            day = local_day(text, t.lang, local_now(context), tz)
         except WhenError as second:
             return await _ask_day(update, context, plan, True, when_error(t, second.code))
         return await _ask_time(update, context, replace(plan, day=day), new=True)
@@ -265,13 +229,13 @@ async def typed_time(update: Update, context: LotseContext) -> State:
 async def _take_time(
     update: Update, context: LotseContext, plan: Plan, text: str, new: bool
 ) -> State:
-    t, tz, now = context.t, context.services.settings.tz, _local_now(context)
+    t, tz, wall = context.t, context.services.settings.tz, local_now(context)
     assert plan.day is not None
     try:
-        starts = parse_when(f"{plan.day.isoformat()} {text}", t.lang, now, tz)
+        starts = parse_when(f"{plan.day.isoformat()} {text}", t.lang, wall, tz)
     except WhenError as error:
         try:
-            starts = parse_when(text, t.lang, now, tz)
+            starts = parse_when(text, t.lang, wall, tz)
         except WhenError:
             return await _ask_time(update, context, plan, new, when_error(t, error.code))
     return await _ask_title(update, context, replace(plan, starts=starts), new)
@@ -296,7 +260,7 @@ async def typed_title(update: Update, context: LotseContext) -> State:
     if plan is None or plan.starts is None:
         return END
     try:
-        title, place, code, minutes = _details(text)
+        title, place, code, minutes = details(text)
     except Refused as refused:
         return await _ask_title(update, context, plan, True, refusal_text(t, refused.code))
     if not title:
@@ -322,57 +286,6 @@ async def suggested_title(update: Update, context: LotseContext) -> State:
         plan.starts, plan.suggested, client_code=plan.client_code, referral_id=plan.referral
     )
     return await _save(update, context, draft, plan.people, new=False)
-
-
-async def begin_move(update: Update, context: LotseContext) -> State:
-    """Move: ask for the new date and time."""
-    number = int(context.matches[0].group(1)) if context.matches else 0
-    try:
-        with context.session() as session:
-            appointment = s.changeable(session, number, context.profile.id, _now(context))
-    except s.AppointmentError as error:
-        await _alert(update, context, error.code)
-        return END
-    moving = Moving(secrets.token_hex(3), appointment.id)
-    context.user_data[KEY] = moving
-    await ack(update)
-    tz = context.services.settings.tz
-    await answer(update, views.ask_new_time(context.t, appointment, tz, moving.serial))
-    return MOVING
-
-
-async def typed_move(update: Update, context: LotseContext) -> State:
-    """The new time: move the appointment and tell the others."""
-    moving, t, tz = context.user_data.get(KEY), context.t, context.services.settings.tz
-    text = (update.effective_message.text or "") if update.effective_message else ""
-    if not isinstance(moving, Moving):
-        return END
-    try:
-        starts = parse_when(text, t.lang, _local_now(context), tz)
-        with context.session() as session:
-            appointment = s.move(
-                session, moving.appointment, context.profile.id, starts, now=_now(context), tz=tz
-            )
-    except WhenError as error:
-        await answer(update, _say(context, when_error(t, error.code)))
-        return MOVING
-    except s.AppointmentError as error:
-        context.user_data.pop(KEY, None)
-        await answer(update, _say(context, error_text(t, error.code)))
-        return END
-    context.user_data.pop(KEY, None)
-    heading = "🕑 " + t("The appointment has been moved.")
-    await answer(update, views.card(t, appointment, tz, context.profile.id, heading=heading))
-    await announce(context, appointment, "moved")
-    return END
-
-
-async def _alert(update: Update, context: LotseContext, code: str) -> None:
-    text = error_text(context.t, code)
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await answer(update, _say(context, text))
 
 
 async def cancel_dialog(update: Update, context: LotseContext) -> State:

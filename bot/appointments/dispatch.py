@@ -31,8 +31,9 @@ from bot.services import Services
 from bot.users.service import language_of
 
 log = logging.getLogger(__name__)
-#: Reminders claimed at a time (the rate limiter spreads their sending).
-BATCH = 100
+#: Reminders claimed at a time, and sent at once within that (the rate limiter paces them).
+#: A crash can repeat at most one group: those sent but not yet marked.
+BATCH, GROUP = 100, 10
 #: Tries within a round for network errors, and the first wait between them (doubling).
 NETWORK_TRIES, BACKOFF = 3, 0.5
 #: How often RetryAfter is waited out for one message before it goes back to the queue.
@@ -107,8 +108,8 @@ async def dispatch(
             claimed = r.claim(session, now, worker, BATCH)
         if not claimed:
             break
-        for reminder_id in claimed:
-            await _one(bot, services, reminder_id, done, sleep)
+        for first in range(0, len(claimed), GROUP):
+            await _group(bot, services, claimed[first : first + GROUP], done, sleep, worker)
     for user_id, appointments in done.blocked:
         await _tell_others(bot, services, user_id, appointments)
     if done.sent or done.dropped or done.failed or done.retried:
@@ -122,28 +123,32 @@ async def dispatch(
     return done
 
 
-async def _one(bot, services: Services, reminder_id: int, done: Round, sleep: Sleep) -> None:
-    now, tz = services.clock.now(), services.settings.tz
+async def _group(
+    bot, services: Services, ids: list[int], done: Round, sleep: Sleep, worker: str
+) -> None:
+    """Send a few claimed reminders at once (the rate limiter paces them), then mark them."""
     with services.db.session() as session:
-        due = r.prepare(session, reminder_id, now, tz)
-    if due is None:
-        done.dropped += 1
-        return
-    outcome = await _deliver(bot, due.user_id, _write(services, due), sleep)
+        ready = r.prepare(session, ids, services.clock.now(), services.settings.tz, worker)
+    done.dropped += len(ids) - len(ready)
+    outcomes = await asyncio.gather(
+        *(_deliver(bot, due.user_id, _write(services, due), sleep) for due in ready)
+    )
+    now = services.clock.now()
     with services.db.session() as session:
-        if outcome == "sent":
-            r.mark(session, reminder_id, SENT, services.clock.now())
-            done.sent += 1
-        elif outcome == "retry":
-            retried = r.release(session, reminder_id, services.clock.now())
-            done.retried += retried
-            done.failed += not retried
-        elif outcome == "blocked":
-            done.blocked.append((due.user_id, r.give_up_on_user(session, due.user_id)))
-            done.failed += 1
-        else:
-            r.mark(session, reminder_id, r.FAILED, services.clock.now())
-            done.failed += 1
+        sent = [due.id for due, outcome in zip(ready, outcomes, strict=True) if outcome == "sent"]
+        r.mark(session, sent, SENT, now)
+        done.sent += len(sent)
+        for due, outcome in zip(ready, outcomes, strict=True):
+            if outcome == "retry":
+                retried = r.release(session, due.id, now)
+                done.retried += retried
+                done.failed += not retried
+            elif outcome == "blocked":
+                done.blocked.append((due.user_id, r.give_up_on_user(session, due.user_id)))
+                done.failed += 1
+            elif outcome == "failed":
+                r.mark(session, [due.id], r.FAILED, now)
+                done.failed += 1
 
 
 async def _tell_others(bot, services: Services, user_id: int, appointments: list[int]) -> None:

@@ -136,8 +136,16 @@ async def calendar(update: Update, context: LotseContext) -> None:
 
 
 async def send_reminders(context: LotseContext) -> None:
-    """The JobQueue's tick: send what is due (and, on the first tick, what was missed)."""
-    await dispatch(context.bot, context.services)
+    """The JobQueue's tick: start sending what is due (on the first tick, what was missed).
+
+    The sending runs as a task of its own, one at a time, so that a long round (thousands
+    of reminders at Telegram's pace) never makes the scheduler skip and warn.
+    """
+    running = context.bot_data.dispatching
+    if running is None or running.done():
+        context.bot_data.dispatching = context.application.create_task(
+            dispatch(context.bot, context.services), name="reminders"
+        )
 
 
 def register(app: Application) -> None:

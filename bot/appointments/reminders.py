@@ -93,49 +93,83 @@ def claim(session: Session, now: datetime, worker: str, limit: int) -> list[int]
     return sorted(taken)
 
 
-def prepare(session: Session, reminder_id: int, now: datetime, tz) -> Due | None:
-    """Read what a claimed reminder is about; drop it (None) when there is nothing to say.
+def prepare(session: Session, ids: list[int], now: datetime, tz, worker: str) -> list[Due]:
+    """Read what claimed reminders are about, in a few queries; drop those with nothing to say.
 
-    A reminder for an appointment that was cancelled, or has started already (the bot was
-    down too long), is dropped; an agenda for a day whose appointments are all gone too.
+    Only rows this worker still holds are taken, and their claim is renewed now (so the
+    claim timeout counts from the send, and a row another worker took back after a timeout
+    is never sent by both). A reminder whose appointment was cancelled or has started (the
+    bot was down too long) is dropped, and so is an agenda whose day has no appointment left.
     """
-    reminder = session.get(Reminder, reminder_id)
-    if reminder is None or reminder.state != CLAIMED:
-        return None
-    user = session.get(User, reminder.user_id)
+    mine = list(
+        session.scalars(
+            update(Reminder)
+            .where(Reminder.id.in_(ids), Reminder.state == CLAIMED, Reminder.claimed_by == worker)
+            .values(claimed_at=now)
+            .returning(Reminder.id),
+            execution_options={"synchronize_session": False},
+        )
+    )
+    if not mine:
+        return []
+    rows = list(
+        session.scalars(select(Reminder).where(Reminder.id.in_(mine)).order_by(Reminder.id))
+    )
+    people = select(User.id, User.language, User.active).where(
+        User.id.in_({r.user_id for r in rows})
+    )
+    users = {row.id: row for row in session.execute(people)}
+    wanted = {r.appointment_id for r in rows if r.appointment_id is not None}
+    appointments = {
+        a.id: a for a in session.scalars(select(Appointment).where(Appointment.id.in_(wanted)))
+    }
+    ready = []
+    for reminder in rows:
+        user = users.get(reminder.user_id)
+        found = _about(session, reminder, appointments, now, tz)
+        if not found or user is None or not user.active:
+            reminder.state = DROPPED
+            if reminder.kind != AGENDA:
+                log.info("reminder %s dropped: its appointment has started or is gone", reminder.id)
+            continue
+        reminder.late = now - reminder.due_at > GRACE
+        ready.append(
+            Due(
+                reminder.id,
+                reminder.user_id,
+                user.language,
+                reminder.kind,
+                reminder.late,
+                reminder.offset_minutes,
+                found,
+            )
+        )
+    return ready
+
+
+def _about(
+    session: Session, reminder: Reminder, appointments: dict[int, Appointment], now: datetime, tz
+) -> tuple[Appointment, ...]:
+    """The coming appointments a reminder is about (none: nothing to say)."""
     if reminder.kind == AGENDA:
         local_day = reminder.due_at.astimezone(tz).date()
-        found = tuple(
+        return tuple(
             a for a in on_day(session, reminder.user_id, local_day, tz) if a.starts_at > now
         )
-    else:
-        appointment = session.get(Appointment, reminder.appointment_id or 0)
-        ok = appointment is not None and appointment.state != CANCELLED
-        found = (appointment,) if ok and appointment.starts_at > now else ()  # type: ignore[assignment]
-    if not found or user is None or not user.active:
-        reminder.state = DROPPED
-        if reminder.kind != AGENDA:
-            log.info("reminder %s dropped: its appointment has started or is gone", reminder.id)
-        return None
-    late = now - reminder.due_at > GRACE
-    reminder.late = late
-    return Due(
-        reminder.id,
-        reminder.user_id,
-        user.language,
-        reminder.kind,
-        late,
-        reminder.offset_minutes,
-        found,
-    )
+    appointment = appointments.get(reminder.appointment_id or 0)
+    if appointment is None or appointment.state == CANCELLED or appointment.starts_at <= now:
+        return ()
+    return (appointment,)
 
 
-def mark(session: Session, reminder_id: int, state: str, now: datetime) -> None:
-    """Record the outcome of a send: sent, dropped or failed."""
+def mark(session: Session, ids: list[int], state: str, now: datetime) -> None:
+    """Record the outcome of sends: sent, dropped or failed."""
+    if not ids:
+        return
     values: dict[str, object] = {"state": state}
     if state == SENT:
         values["sent_at"] = now
-    session.execute(update(Reminder).where(Reminder.id == reminder_id).values(**values))
+    session.execute(update(Reminder).where(Reminder.id.in_(ids)).values(**values))
 
 
 def release(session: Session, reminder_id: int, now: datetime) -> bool:

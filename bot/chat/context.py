@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -24,6 +25,8 @@ class BotData:
     services: Services | None = None
     #: (command, untranslated description) of every slice, in menu order.
     commands: tuple[tuple[str, str], ...] = ()
+    #: The reminder dispatcher's round that is running, if any.
+    dispatching: asyncio.Task[Any] | None = None
 
 
 class LotseContext(CallbackContext[ExtBot, dict, dict, BotData]):
