@@ -7,18 +7,14 @@ buttons carry a serial, so a button of an earlier dialog is stale.
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -31,7 +27,8 @@ from bot.appointments.titles import details
 from bot.appointments.when import WhenError, local_day, parse_when, split_when
 from bot.appointments.words import error_text, when_error
 from bot.chat.context import LotseContext
-from bot.chat.conversation import State, ack, exits, final, show
+from bot.chat.conversation import State, ack, button, exits, final, show, typed
+from bot.chat.conversation import conversation as build_conversation
 from bot.chat.errors import stale_button
 from bot.chat.send import answer
 from bot.referrals import service as referrals
@@ -301,44 +298,18 @@ cancel, leave, timed_out = exits(KEY, views.not_saved, views.timed_out, TIMEOUT)
 
 def conversation() -> ConversationHandler:
     """Build the appointment dialog: day, time, title; or the new time of a move."""
-    text = filters.TEXT & ~filters.COMMAND
-
-    def button(callback, pattern: str) -> CallbackQueryHandler:
-        return CallbackQueryHandler(final(callback), pattern=re.compile(pattern))
-
     stop = button(cancel_dialog, rf"^A:z:{SERIAL}$")
-    return ConversationHandler(
-        entry_points=[
-            CommandHandler(
-                ["appointment", "termin"], final(command), filters=filters.ChatType.PRIVATE
-            ),
-            button(schedule, r"^A:r:(\d{1,12})$"),
-            button(begin_move, r"^A:m:(\d{1,12})$"),
-        ],
-        states={
-            DAY: [
-                MessageHandler(text, final(typed_day)),
-                button(pick_day, rf"^A:d:{SERIAL}:(\d{{8}})$"),
-                stop,
-            ],
-            TIME: [
-                MessageHandler(text, final(typed_time)),
-                button(pick_time, rf"^A:t:{SERIAL}:(\d{{4}})$"),
-                stop,
-            ],
-            TITLE: [
-                MessageHandler(text, final(typed_title)),
-                button(suggested_title, rf"^A:u:{SERIAL}$"),
-                stop,
-            ],
-            MOVING: [MessageHandler(text, final(typed_move)), stop],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
-        },
-        fallbacks=[
-            CommandHandler("cancel", final(cancel)),
-            MessageHandler(filters.COMMAND, leave),
-        ],
-        conversation_timeout=TIMEOUT,
-        allow_reentry=True,
-        name="appointment",
+    entry_points = [
+        CommandHandler(["appointment", "termin"], final(command), filters=filters.ChatType.PRIVATE),
+        button(schedule, r"^A:r:(\d{1,12})$"),
+        button(begin_move, r"^A:m:(\d{1,12})$"),
+    ]
+    states = {
+        DAY: [typed(typed_day), button(pick_day, rf"^A:d:{SERIAL}:(\d{{8}})$"), stop],
+        TIME: [typed(typed_time), button(pick_time, rf"^A:t:{SERIAL}:(\d{{4}})$"), stop],
+        TITLE: [typed(typed_title), button(suggested_title, rf"^A:u:{SERIAL}$"), stop],
+        MOVING: [typed(typed_move), stop],
+    }
+    return build_conversation(
+        "appointment", entry_points, states, (cancel, leave, timed_out), TIMEOUT
     )

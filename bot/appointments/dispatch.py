@@ -108,8 +108,11 @@ async def dispatch(
             claimed = r.claim(session, now, worker, BATCH)
         if not claimed:
             break
-        for first in range(0, len(claimed), GROUP):
-            await _group(bot, services, claimed[first : first + GROUP], done, sleep, worker)
+        with db.session() as session:
+            ready = r.prepare(session, claimed, now, services.settings.tz, worker)
+        done.dropped += len(claimed) - len(ready)
+        for first in range(0, len(ready), GROUP):
+            await _group(bot, services, ready[first : first + GROUP], done, sleep, worker)
     for user_id, appointments in done.blocked:
         await _tell_others(bot, services, user_id, appointments)
     if done.sent or done.dropped or done.failed or done.retried:
@@ -124,12 +127,16 @@ async def dispatch(
 
 
 async def _group(
-    bot, services: Services, ids: list[int], done: Round, sleep: Sleep, worker: str
+    bot, services: Services, group: list[r.Due], done: Round, sleep: Sleep, worker: str
 ) -> None:
-    """Send a few claimed reminders at once (the rate limiter paces them), then mark them."""
+    """Send a few reminders at once (the rate limiter paces them), then mark them.
+
+    The claims are renewed first: a reminder another worker took back meanwhile (this one
+    was too slow) is left to it, so no reminder goes out from both.
+    """
     with services.db.session() as session:
-        ready = r.prepare(session, ids, services.clock.now(), services.settings.tz, worker)
-    done.dropped += len(ids) - len(ready)
+        mine = r.renew(session, [due.id for due in group], services.clock.now(), worker)
+    ready = [due for due in group if due.id in mine]
     outcomes = await asyncio.gather(
         *(_deliver(bot, due.user_id, _write(services, due), sleep) for due in ready)
     )

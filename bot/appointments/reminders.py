@@ -101,15 +101,7 @@ def prepare(session: Session, ids: list[int], now: datetime, tz, worker: str) ->
     is never sent by both). A reminder whose appointment was cancelled or has started (the
     bot was down too long) is dropped, and so is an agenda whose day has no appointment left.
     """
-    mine = list(
-        session.scalars(
-            update(Reminder)
-            .where(Reminder.id.in_(ids), Reminder.state == CLAIMED, Reminder.claimed_by == worker)
-            .values(claimed_at=now)
-            .returning(Reminder.id),
-            execution_options={"synchronize_session": False},
-        )
-    )
+    mine = renew(session, ids, now, worker)
     if not mine:
         return []
     rows = list(
@@ -145,6 +137,21 @@ def prepare(session: Session, ids: list[int], now: datetime, tz, worker: str) ->
             )
         )
     return ready
+
+
+def renew(session: Session, ids: list[int], now: datetime, worker: str) -> set[int]:
+    """Renew this worker's claims just before sending; return the ids it still holds."""
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            update(Reminder)
+            .where(Reminder.id.in_(ids), Reminder.state == CLAIMED, Reminder.claimed_by == worker)
+            .values(claimed_at=now)
+            .returning(Reminder.id),
+            execution_options={"synchronize_session": False},
+        )
+    )
 
 
 def _about(

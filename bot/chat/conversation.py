@@ -13,8 +13,13 @@ from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
+    BaseHandler,
     CallbackQueryHandler,
+    CommandHandler,
     ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
 )
 from telegram.warnings import PTBUserWarning
 
@@ -94,3 +99,42 @@ def add_conversation(app: Application, conversation: ConversationHandler, group:
         # per_message=False is what we want (state per user); PTB warns about it regardless.
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         app.add_handler(conversation, group=group)
+
+
+def button(
+    callback: Callable[[Update, Any], Awaitable[State]], pattern: str
+) -> CallbackQueryHandler:
+    """A conversation's button: `callback` for callback data matching `pattern` (final)."""
+    return CallbackQueryHandler(final(callback), pattern=re.compile(pattern))
+
+
+def typed(callback: Callable[[Update, Any], Awaitable[State]]) -> MessageHandler:
+    """A conversation's typed answer: any text that is not a command (final)."""
+    return MessageHandler(filters.TEXT & ~filters.COMMAND, final(callback))
+
+
+def conversation(
+    name: str,
+    entry_points: list[BaseHandler],
+    states: dict[object, list[BaseHandler]],
+    ways_out: tuple[Handler, Handler, Handler],
+    timeout: timedelta,
+) -> ConversationHandler:
+    """Build a conversation kept per user, with the ways out every conversation has.
+
+    `ways_out` is (cancel, leave, timed out) from `exits()`: /cancel cancels, any other
+    command leaves quietly (and then runs as usual), and after `timeout` without an answer
+    the conversation ends; starting it again restarts it.
+    """
+    cancel, leave, timed_out = ways_out
+    return ConversationHandler(
+        entry_points=entry_points,
+        states={**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]},
+        fallbacks=[
+            CommandHandler("cancel", final(cancel)),
+            MessageHandler(filters.COMMAND, leave),
+        ],
+        conversation_timeout=timeout,
+        allow_reentry=True,
+        name=name,
+    )

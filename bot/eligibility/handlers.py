@@ -14,18 +14,25 @@ from datetime import date, datetime, timedelta
 from telegram import Update
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    TypeHandler,
     filters,
 )
 
 from bot.answers.lookup import program_entry
 from bot.catalog.schema import Municipality
 from bot.chat.context import LotseContext
-from bot.chat.conversation import State, ack, add_conversation, exits, final, show
+from bot.chat.conversation import (
+    State,
+    ack,
+    add_conversation,
+    button,
+    conversation,
+    exits,
+    final,
+    show,
+    typed,
+)
 from bot.chat.errors import stale_button
 from bot.chat.keyboards import START_CHECK, TOKEN
 from bot.chat.send import answer, edit
@@ -171,7 +178,7 @@ async def turn_page(update: Update, context: LotseContext) -> State:
     return ASKING
 
 
-async def typed(update: Update, context: LotseContext) -> State:
+async def typed_answer(update: Update, context: LotseContext) -> State:
     """Take a typed answer; one that cannot be right gets a note and the same question again."""
     interview = context.user_data.get(KEY)
     text = (update.effective_message.text if update.effective_message else None) or ""
@@ -208,19 +215,11 @@ def _conversation() -> ConversationHandler:
         (turn_page, step + r"p:(\d{1,3})$"),
         (cancel, r"^K:\d{1,2}:x$"),
     )
-    asking = [CallbackQueryHandler(final(f), pattern=re.compile(p)) for f, p in buttons]
-    asking.append(MessageHandler(filters.TEXT & ~filters.COMMAND, final(typed)))
-    return ConversationHandler(
-        entry_points=[
-            CommandHandler("check", final(begin), filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(final(begin), pattern=re.compile(f"^{START_CHECK}$")),
-        ],
-        states={ASKING: asking, ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]},
-        fallbacks=[
-            CommandHandler("cancel", final(cancel)),
-            MessageHandler(filters.COMMAND, leave),
-        ],
-        conversation_timeout=CHECK_TIMEOUT,
-        allow_reentry=True,
-        name="check",
-    )
+    asking = [button(f, p) for f, p in buttons]
+    asking.append(typed(typed_answer))
+    entry_points = [
+        CommandHandler("check", final(begin), filters=filters.ChatType.PRIVATE),
+        button(begin, f"^{START_CHECK}$"),
+    ]
+    ways_out = (cancel, leave, timed_out)
+    return conversation("check", entry_points, {ASKING: asking}, ways_out, CHECK_TIMEOUT)

@@ -15,17 +15,25 @@ from datetime import date, datetime, timedelta
 from telegram import Update
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
 from bot.catalog.schema import Municipality
 from bot.chat.context import LotseContext
-from bot.chat.conversation import State, ack, add_conversation, exits, final, show
+from bot.chat.conversation import (
+    State,
+    ack,
+    add_conversation,
+    button,
+    conversation,
+    exits,
+    final,
+    show,
+    typed,
+)
 from bot.chat.errors import stale_button
 from bot.chat.keyboards import FIND_AFTER_CHECK, START_FIND, TOKEN, resolve
 from bot.chat.send import answer, edit
@@ -194,7 +202,7 @@ async def turn_page(update: Update, context: LotseContext) -> State:
     return ASKING
 
 
-async def typed(update: Update, context: LotseContext) -> State:
+async def typed_answer(update: Update, context: LotseContext) -> State:
     """Take a typed answer: letters of a town, an age, a status; else the question again."""
     wanted, t = _search(context), context.t
     text = (update.effective_message.text if update.effective_message else None) or ""
@@ -283,32 +291,17 @@ def _conversation() -> ConversationHandler:
         (turn_page, step + r"(p):(\d{1,3})$"),
         (cancel, step + "x$"),
     )
-    asking = [CallbackQueryHandler(final(f), pattern=re.compile(p)) for f, p in buttons]
-    asking += [
-        MessageHandler(filters.TEXT & ~filters.COMMAND, final(typed)),
-        MessageHandler(filters.LOCATION, final(shared_location)),
-    ]
+    asking = [button(f, p) for f, p in buttons]
+    asking += [typed(typed_answer), MessageHandler(filters.LOCATION, final(shared_location))]
     listing = [
-        CallbackQueryHandler(final(show_list), pattern=re.compile(r"^S:r:(\d{1,3})$")),
-        CallbackQueryHandler(final(open_offer), pattern=re.compile(rf"^S:o:({TOKEN})$")),
-        CallbackQueryHandler(final(close), pattern=re.compile(r"^S:e$")),
+        button(show_list, r"^S:r:(\d{1,3})$"),
+        button(open_offer, rf"^S:o:({TOKEN})$"),
+        button(close, r"^S:e$"),
     ]
-    return ConversationHandler(
-        entry_points=[
-            CommandHandler("find", final(begin), filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(final(begin), pattern=re.compile(f"^{START_FIND}$")),
-            CallbackQueryHandler(final(after_check), pattern=re.compile(f"^{FIND_AFTER_CHECK}$")),
-        ],
-        states={
-            ASKING: asking,
-            LISTING: listing,
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
-        },
-        fallbacks=[
-            CommandHandler("cancel", final(cancel)),
-            MessageHandler(filters.COMMAND, leave),
-        ],
-        conversation_timeout=FIND_TIMEOUT,
-        allow_reentry=True,
-        name="find",
-    )
+    entry_points = [
+        CommandHandler("find", final(begin), filters=filters.ChatType.PRIVATE),
+        button(begin, f"^{START_FIND}$"),
+        button(after_check, f"^{FIND_AFTER_CHECK}$"),
+    ]
+    states = {ASKING: asking, LISTING: listing}
+    return conversation("find", entry_points, states, (cancel, leave, timed_out), FIND_TIMEOUT)

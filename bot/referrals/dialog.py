@@ -8,23 +8,18 @@ dialog is stale.
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
 )
 
 from bot.chat.context import LotseContext
-from bot.chat.conversation import State, ack, exits, final, show
+from bot.chat.conversation import State, ack, button, exits, show, typed
+from bot.chat.conversation import conversation as build_conversation
 from bot.chat.errors import stale_button
 from bot.chat.keyboards import TOKEN, resolve
 from bot.chat.render import Reply
@@ -294,39 +289,27 @@ cancel, leave, timed_out = exits(KEY, views.cancelled, views.timed_out, REFER_TI
 
 def conversation() -> ConversationHandler:
     """Build the referral dialog and the question relay (refer.mmd)."""
-    text = filters.TEXT & ~filters.COMMAND
-
-    def button(callback, pattern: str) -> CallbackQueryHandler:
-        return CallbackQueryHandler(final(callback), pattern=re.compile(pattern))
-
-    cancel_button = button(cancel_dialog, rf"^R:z:{SERIAL}$")
-    return ConversationHandler(
-        entry_points=[
-            button(begin, rf"^R:n:({TOKEN})$"),
-            button(begin_message, r"^R:([qr]):(\d{1,12})$"),
+    stop = button(cancel_dialog, rf"^R:z:{SERIAL}$")
+    entry_points = [
+        button(begin, rf"^R:n:({TOKEN})$"),
+        button(begin_message, r"^R:([qr]):(\d{1,12})$"),
+    ]
+    states = {
+        CODE: [typed(typed_code), stop],
+        NOTE: [
+            typed(typed_note),
+            button(no_note, rf"^R:k:{SERIAL}$"),
+            button(back_to_code, rf"^R:b:{SERIAL}$"),
+            stop,
         ],
-        states={
-            CODE: [MessageHandler(text, final(typed_code)), cancel_button],
-            NOTE: [
-                MessageHandler(text, final(typed_note)),
-                button(no_note, rf"^R:k:{SERIAL}$"),
-                button(back_to_code, rf"^R:b:{SERIAL}$"),
-                cancel_button,
-            ],
-            CONFIRM: [
-                MessageHandler(text, final(typed_at_confirm)),
-                button(send_referral, rf"^R:y:{SERIAL}$"),
-                button(back_to_note, rf"^R:b:{SERIAL}$"),
-                cancel_button,
-            ],
-            WRITING: [MessageHandler(text, final(typed_message)), cancel_button],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
-        },
-        fallbacks=[
-            CommandHandler("cancel", final(cancel)),
-            MessageHandler(filters.COMMAND, leave),
+        CONFIRM: [
+            typed(typed_at_confirm),
+            button(send_referral, rf"^R:y:{SERIAL}$"),
+            button(back_to_note, rf"^R:b:{SERIAL}$"),
+            stop,
         ],
-        conversation_timeout=REFER_TIMEOUT,
-        allow_reentry=True,
-        name="refer",
+        WRITING: [typed(typed_message), stop],
+    }
+    return build_conversation(
+        "refer", entry_points, states, (cancel, leave, timed_out), REFER_TIMEOUT
     )
