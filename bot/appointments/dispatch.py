@@ -33,7 +33,7 @@ from bot.users.service import language_of
 log = logging.getLogger(__name__)
 #: Reminders claimed at a time, and sent at once within that (the rate limiter paces them).
 #: A crash can repeat at most one group: those sent but not yet marked.
-BATCH, GROUP = 100, 10
+BATCH, GROUP = 100, 20
 #: Tries within a round for network errors, and the first wait between them (doubling).
 NETWORK_TRIES, BACKOFF = 3, 0.5
 #: How often RetryAfter is waited out for one message before it goes back to the queue.
