@@ -102,17 +102,25 @@ async def dispatch(
         released = r.release_stale(session, services.clock.now(), stale)
     if released:
         log.info("reminders: %s claims of a stopped worker released", released)
+    tz, clock, settled = services.settings.tz, services.clock, []
     while True:
-        now = services.clock.now()
-        with db.session() as session:
-            claimed = r.claim(session, now, worker, BATCH)
+        with db.session() as session:  # the last group's outcomes, then the next batch
+            _settle(session, settled, done, clock.now())
+            claimed = r.claim(session, clock.now(), worker, BATCH)
+            ready = r.prepare(session, claimed, clock.now(), tz, worker) if claimed else []
         if not claimed:
             break
-        with db.session() as session:
-            ready = r.prepare(session, claimed, now, services.settings.tz, worker)
         done.dropped += len(claimed) - len(ready)
         for first in range(0, len(ready), GROUP):
-            await _group(bot, services, ready[first : first + GROUP], done, sleep, worker)
+            group = ready[first : first + GROUP]
+            with db.session() as session:  # the previous group's outcomes, this group's claims
+                _settle(session, settled, done, clock.now())
+                mine = r.renew(session, [due.id for due in group], clock.now(), worker)
+            group = [due for due in group if due.id in mine]
+            outcomes = await asyncio.gather(
+                *(_deliver(bot, due.user_id, _write(services, due), sleep) for due in group)
+            )
+            settled = list(zip(group, outcomes, strict=True))
     for user_id, appointments in done.blocked:
         await _tell_others(bot, services, user_id, appointments)
     if done.sent or done.dropped or done.failed or done.retried:
@@ -126,36 +134,27 @@ async def dispatch(
     return done
 
 
-async def _group(
-    bot, services: Services, group: list[r.Due], done: Round, sleep: Sleep, worker: str
-) -> None:
-    """Send a few reminders at once (the rate limiter paces them), then mark them.
+def _settle(session, settled: list[tuple[r.Due, str]], done: Round, now) -> None:
+    """Record how the sends of a group went: sent, to retry, blocked or failed.
 
-    The claims are renewed first: a reminder another worker took back meanwhile (this one
-    was too slow) is left to it, so no reminder goes out from both.
+    This runs in the same transaction as the next group's claims, right after the sends
+    (nothing is awaited in between), so a crash repeats at most the group in flight.
     """
-    with services.db.session() as session:
-        mine = r.renew(session, [due.id for due in group], services.clock.now(), worker)
-    ready = [due for due in group if due.id in mine]
-    outcomes = await asyncio.gather(
-        *(_deliver(bot, due.user_id, _write(services, due), sleep) for due in ready)
-    )
-    now = services.clock.now()
-    with services.db.session() as session:
-        sent = [due.id for due, outcome in zip(ready, outcomes, strict=True) if outcome == "sent"]
-        r.mark(session, sent, SENT, now)
-        done.sent += len(sent)
-        for due, outcome in zip(ready, outcomes, strict=True):
-            if outcome == "retry":
-                retried = r.release(session, due.id, now)
-                done.retried += retried
-                done.failed += not retried
-            elif outcome == "blocked":
-                done.blocked.append((due.user_id, r.give_up_on_user(session, due.user_id)))
-                done.failed += 1
-            elif outcome == "failed":
-                r.mark(session, [due.id], r.FAILED, now)
-                done.failed += 1
+    sent = [due.id for due, outcome in settled if outcome == "sent"]
+    r.mark(session, sent, SENT, now)
+    done.sent += len(sent)
+    for due, outcome in settled:
+        if outcome == "retry":
+            retried = r.release(session, due.id, now)
+            done.retried += retried
+            done.failed += not retried
+        elif outcome == "blocked":
+            done.blocked.append((due.user_id, r.give_up_on_user(session, due.user_id)))
+            done.failed += 1
+        elif outcome == "failed":
+            r.mark(session, [due.id], r.FAILED, now)
+            done.failed += 1
+    settled.clear()
 
 
 async def _tell_others(bot, services: Services, user_id: int, appointments: list[int]) -> None:
