@@ -95,10 +95,7 @@ def add_conversation(app: Application, conversation: ConversationHandler, group:
     """Add a conversation in a handler group of its own (one state per user)."""
     # A press without data would match every pattern of the conversation: keep it out.
     app.add_handler(CallbackQueryHandler(_pass_on, pattern=re.compile("^$")), group=group)
-    with warnings.catch_warnings():
-        # per_message=False is what we want (state per user); PTB warns about it regardless.
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        app.add_handler(conversation, group=group)
+    app.add_handler(conversation, group=group)
 
 
 def button(
@@ -127,14 +124,17 @@ def conversation(
     the conversation ends; starting it again restarts it.
     """
     cancel, leave, timed_out = ways_out
-    return ConversationHandler(
-        entry_points=entry_points,
-        states={**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]},
-        fallbacks=[
-            CommandHandler("cancel", final(cancel)),
-            MessageHandler(filters.COMMAND, leave),
-        ],
-        conversation_timeout=timeout,
-        allow_reentry=True,
-        name=name,
-    )
+    with warnings.catch_warnings():
+        # per_message=False is what we want (state per user); PTB warns about it regardless.
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=entry_points,
+            states={**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]},
+            fallbacks=[
+                CommandHandler("cancel", final(cancel)),
+                MessageHandler(filters.COMMAND, leave),
+            ],
+            conversation_timeout=timeout,
+            allow_reentry=True,
+            name=name,
+        )

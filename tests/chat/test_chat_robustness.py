@@ -172,3 +172,15 @@ async def test_a_failing_set_my_commands_is_logged_and_not_fatal(
 def test_a_real_transport_needs_a_token(services: Services) -> None:
     with pytest.raises(ValueError, match="BOT_TOKEN"):
         build_application(services)
+
+
+def test_building_the_application_prints_no_warnings(services: Services) -> None:
+    import warnings
+
+    from bot.app import build_application
+    from bot.chat.transport import FakeRequest
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        build_application(services, request=FakeRequest())
+    assert [str(w.message) for w in caught] == []
