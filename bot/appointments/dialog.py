@@ -22,12 +22,12 @@ from bot.appointments import service as s
 from bot.appointments import views
 from bot.appointments.changes import announce
 from bot.appointments.common import local_now, now, say
-from bot.appointments.moving import KEY, MOVING, Moving, begin_move, typed_move
+from bot.appointments.moving import KEY, MOVING, begin_move, typed_move
 from bot.appointments.titles import details
 from bot.appointments.when import WhenError, local_day, parse_when, split_when
 from bot.appointments.words import error_text, when_error
 from bot.chat.context import LotseContext
-from bot.chat.conversation import State, ack, button, exits, final, show, typed
+from bot.chat.conversation import State, ack, button, exits, final, serial_cancel, show, typed
 from bot.chat.conversation import conversation as build_conversation
 from bot.chat.errors import stale_button
 from bot.chat.send import answer
@@ -285,15 +285,8 @@ async def suggested_title(update: Update, context: LotseContext) -> State:
     return await _save(update, context, draft, plan.people, new=False)
 
 
-async def cancel_dialog(update: Update, context: LotseContext) -> State:
-    """Cancel the dialog of the pressed button (an old dialog's button does nothing)."""
-    found, serial = context.user_data.get(KEY), context.matches[0].group(1)
-    if not isinstance(found, Plan | Moving) or found.serial != serial:
-        return await stale_button(update, context)
-    return await cancel(update, context)
-
-
 cancel, leave, timed_out = exits(KEY, views.not_saved, views.timed_out, TIMEOUT)
+cancel_dialog = serial_cancel(KEY, cancel)
 
 
 def conversation() -> ConversationHandler:

@@ -10,6 +10,7 @@ for anybody else.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from telegram import InputFile, Update
@@ -18,11 +19,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.appointments import dialog, ics, settings, views
 from bot.appointments import service as s
 from bot.appointments.changes import announce
+from bot.appointments.common import alert
 from bot.appointments.dispatch import dispatch
-from bot.appointments.words import error_text
 from bot.chat.context import LotseContext
 from bot.chat.conversation import ack, add_conversation, show
+from bot.chat.render import Reply
 from bot.chat.send import edit
+from bot.db.models import Appointment
 from bot.i18n import N_
 from bot.referrals import handlers as referrals
 
@@ -35,13 +38,24 @@ COMMANDS = (
 )
 
 
-async def _alert(update: Update, context: LotseContext, code: str) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer(error_text(context.t, code), show_alert=True)
-
-
 def _id(context: LotseContext) -> int:
     return int(context.matches[0].group(1)) if context.matches else 0
+
+
+async def _pressed(
+    update: Update, context: LotseContext, change: Callable[..., Appointment]
+) -> Appointment | None:
+    """Run `change(session, appointment id, user id, now)` for the pressed button.
+
+    A refusal (not theirs, cancelled, started...) is said in a pop-up; then None.
+    """
+    try:
+        with context.session() as session:
+            now = context.services.clock.now()
+            return change(session, _id(context), context.profile.id, now)
+    except s.AppointmentError as error:
+        await alert(update, context, error.code)
+        return None
 
 
 async def list_appointments(update: Update, context: LotseContext) -> None:
@@ -53,69 +67,52 @@ async def list_appointments(update: Update, context: LotseContext) -> None:
     await show(update, views.listing(context.t, found, tz))
 
 
+def _card(context: LotseContext, appointment: Appointment) -> Reply:
+    tz = context.services.settings.tz
+    return views.card(context.t, appointment, tz, context.profile.id)
+
+
 async def open_one(update: Update, context: LotseContext) -> None:
     """Show one appointment with its buttons."""
-    try:
-        with context.session() as session:
-            appointment = s.get(session, _id(context), context.profile.id)
-    except s.AppointmentError as error:
-        await _alert(update, context, error.code)
-        return
-    await ack(update)
-    tz = context.services.settings.tz
-    await show(update, views.card(context.t, appointment, tz, context.profile.id))
+    appointment = await _pressed(update, context, lambda db, a, u, now: s.get(db, a, u))
+    if appointment is not None:
+        await ack(update)
+        await show(update, _card(context, appointment))
 
 
 async def confirm(update: Update, context: LotseContext) -> None:
     """Confirm: the participant will be there."""
-    now, tz = context.services.clock.now(), context.services.settings.tz
-    try:
-        with context.session() as session:
-            appointment = s.confirm(session, _id(context), context.profile.id, now=now)
-    except s.AppointmentError as error:
-        await _alert(update, context, error.code)
-        return
-    await ack(update)
-    await edit(update, views.card(context.t, appointment, tz, context.profile.id))
+    appointment = await _pressed(
+        update, context, lambda db, a, u, now: s.confirm(db, a, u, now=now)
+    )
+    if appointment is not None:
+        await ack(update)
+        await edit(update, _card(context, appointment))
 
 
 async def ask_cancel(update: Update, context: LotseContext) -> None:
     """Cancel: ask first (it is cancelled for everyone)."""
-    try:
-        with context.session() as session:
-            appointment = s.get(session, _id(context), context.profile.id)
-    except s.AppointmentError as error:
-        await _alert(update, context, error.code)
-        return
-    if appointment.state != s.PLANNED:
-        await _alert(update, context, "cancelled")
-        return
-    await ack(update)
-    await show(update, views.really_cancel(context.t, appointment, context.services.settings.tz))
+    appointment = await _pressed(update, context, s.changeable)
+    if appointment is not None:
+        await ack(update)
+        tz = context.services.settings.tz
+        await show(update, views.really_cancel(context.t, appointment, tz))
 
 
 async def cancel(update: Update, context: LotseContext) -> None:
     """Cancel for everyone and tell the other participants."""
-    now, tz = context.services.clock.now(), context.services.settings.tz
-    try:
-        with context.session() as session:
-            appointment = s.cancel(session, _id(context), context.profile.id, now=now)
-    except s.AppointmentError as error:
-        await _alert(update, context, error.code)
-        return
-    await ack(update)
-    await edit(update, views.card(context.t, appointment, tz, context.profile.id))
-    await announce(context, appointment, "cancelled")
+    appointment = await _pressed(update, context, lambda db, a, u, now: s.cancel(db, a, u, now=now))
+    if appointment is not None:
+        await ack(update)
+        await edit(update, _card(context, appointment))
+        await announce(context, appointment, "cancelled")
 
 
 async def calendar(update: Update, context: LotseContext) -> None:
     """Send the appointment as an .ics file for the user's calendar."""
-    now, tz = context.services.clock.now(), context.services.settings.tz
-    try:
-        with context.session() as session:
-            appointment = s.get(session, _id(context), context.profile.id)
-    except s.AppointmentError as error:
-        await _alert(update, context, error.code)
+    appointment = await _pressed(update, context, lambda db, a, u, now: s.get(db, a, u))
+    chat = update.effective_chat
+    if appointment is None or chat is None:
         return
     body = ics.calendar_file(
         uid=f"appointment-{appointment.id}@lotse",
@@ -124,14 +121,13 @@ async def calendar(update: Update, context: LotseContext) -> None:
         title=appointment.title,
         place=appointment.place,
         description=f"#{appointment.client_code}" if appointment.client_code else None,
-        stamp=now,
+        stamp=context.services.clock.now(),
         sequence=appointment.sequence,
         cancelled=appointment.state == s.CANCELLED,
     )
+    tz = context.services.settings.tz
     name = ics.file_name(appointment.title, appointment.starts_at.astimezone(tz))
     await ack(update)
-    chat = update.effective_chat
-    assert chat is not None
     await context.bot.send_document(chat.id, InputFile(body, filename=name))
 
 

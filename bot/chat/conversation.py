@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.chat.errors import stale_button
 from bot.chat.render import Reply
 from bot.chat.send import answer, edit
 from bot.i18n import Translator
@@ -138,3 +139,17 @@ def conversation(
             allow_reentry=True,
             name=name,
         )
+
+
+def serial_cancel(key: str, cancel: Handler) -> Handler:
+    """The Cancel button of a dialog whose state at `key` carries a `serial` (as its buttons
+    do): the button of an earlier dialog only gets the stale-button notice."""
+
+    async def stop(update: Update, context: Any) -> State:
+        found = context.user_data.get(key)
+        serial = context.matches[0].group(1) if context.matches else None
+        if serial is None or getattr(found, "serial", None) != serial:
+            return await stale_button(update, context)
+        return await cancel(update, context)
+
+    return stop

@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 
 from bot.chat.context import LotseContext
-from bot.chat.conversation import State, ack, button, exits, show, typed
+from bot.chat.conversation import State, ack, button, exits, serial_cancel, show, typed
 from bot.chat.conversation import conversation as build_conversation
 from bot.chat.errors import stale_button
 from bot.chat.keyboards import TOKEN, resolve
@@ -276,15 +276,8 @@ async def typed_message(update: Update, context: LotseContext) -> State:
     return END
 
 
-async def cancel_dialog(update: Update, context: LotseContext) -> State:
-    """Cancel the dialog of the pressed button (an old dialog's button does nothing)."""
-    found, serial = context.user_data.get(KEY), context.matches[0].group(1)
-    if not isinstance(found, Draft | Relay) or found.serial != serial:
-        return await stale_button(update, context)
-    return await cancel(update, context)
-
-
 cancel, leave, timed_out = exits(KEY, views.cancelled, views.timed_out, REFER_TIMEOUT)
+cancel_dialog = serial_cancel(KEY, cancel)
 
 
 def conversation() -> ConversationHandler:
