@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -167,41 +168,29 @@ def confirm(session: Session, appointment_id: int, user_id: int, *, now: datetim
     return appointment
 
 
-def upcoming(session: Session, user_id: int, now: datetime) -> list[Appointment]:
-    """The user's planned appointments that have not ended, soonest first."""
+def _planned(session: Session, user_id: int, *moments: Any) -> list[Appointment]:
+    """The user's planned appointments whose start meets the conditions, in order."""
     query = (
         select(Appointment)
         .join(Participant)
-        .where(
-            Participant.user_id == user_id,
-            Appointment.state == PLANNED,
-            Appointment.starts_at > now - timedelta(minutes=MINUTES_RANGE[1]),
-        )
+        .where(Participant.user_id == user_id, Appointment.state == PLANNED, *moments)
         .order_by(Appointment.starts_at, Appointment.id)
     )
-    return [
-        a
-        for a in session.scalars(query)
-        if a.starts_at.astimezone(now.tzinfo) + timedelta(minutes=a.minutes) > now
-    ]
+    return list(session.scalars(query))
+
+
+def upcoming(session: Session, user_id: int, now: datetime) -> list[Appointment]:
+    """The user's planned appointments that have not ended, soonest first."""
+    longest = now - timedelta(minutes=MINUTES_RANGE[1])
+    found = _planned(session, user_id, Appointment.starts_at > longest)
+    return [a for a in found if a.starts_at + timedelta(minutes=a.minutes) > now]
 
 
 def on_day(session: Session, user_id: int, day: date, tz: ZoneInfo) -> list[Appointment]:
     """The user's planned appointments on a local day, in order."""
     start = datetime.combine(day, time(0), tz)
     end = datetime.combine(day + timedelta(days=1), time(0), tz)
-    query = (
-        select(Appointment)
-        .join(Participant)
-        .where(
-            Participant.user_id == user_id,
-            Appointment.state == PLANNED,
-            Appointment.starts_at >= start,
-            Appointment.starts_at < end,
-        )
-        .order_by(Appointment.starts_at, Appointment.id)
-    )
-    return list(session.scalars(query))
+    return _planned(session, user_id, Appointment.starts_at >= start, Appointment.starts_at < end)
 
 
 def _drop_pending(session: Session, appointment_id: int) -> None:
