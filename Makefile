@@ -65,6 +65,7 @@ bench: install-dev compile
 	$(BIN)/python bench/update_perf.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/reminders.py
+	$(BIN)/python bench/stats.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -19,14 +19,23 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.admin import audit
+from bot.admin import handlers as admin
+from bot.admin import stats_handlers as statistics
+from bot.admin.invitations import prune as prune_invitations
+from bot.admin.people import admin_languages
 from bot.answers import handlers as answers
 from bot.answers.unanswered import prune_unanswered
 from bot.appointments import handlers as appointments
 from bot.appointments.service import prune as prune_appointments
 from bot.chat.context import CONTEXT_TYPES, LotseContext
+from bot.chat.conversation import final
 from bot.chat.errors import on_error, stale_button, unknown_command
+from bot.chat.menu import set_menu
 from bot.chat.transport import DUMMY_TOKEN, FakeRequest
 from bot.eligibility import handlers as eligibility
+from bot.handover import handlers as handover
+from bot.handover.service import prune as prune_handovers
 from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.matching import handlers as matching
 from bot.matching.asking import forget_expired
@@ -38,13 +47,25 @@ from bot.users import handlers as users
 log = logging.getLogger(__name__)
 #: How often the running bot looks for content changed by another process.
 CONTENT_REFRESH = timedelta(minutes=1)
+#: The handler group of presses without callback data: before every slice's group.
+EMPTY_PRESSES = -100
 #: How often old unanswered questions are deleted.
 RETENTION_RUN = timedelta(hours=6)
 
 #: The slices with Telegram handlers, in the order their handlers are tried (and their
 #: commands are listed). The eligibility check and the search for offers add their
 #: conversations in groups of their own.
-SLICES = (users, eligibility, matching, referrals, appointments, answers)
+SLICES = (
+    users,
+    eligibility,
+    matching,
+    referrals,
+    appointments,
+    admin,
+    statistics,
+    handover,
+    answers,
+)
 
 
 def build_application(
@@ -73,8 +94,12 @@ def build_application(
     app = builder.build()
     app.bot_data.services = services
     app.bot_data.commands = tuple(commands())
+    app.bot_data.admin_commands = tuple(admin_commands())
     # First: presses without callback data (PTB lets them match every pattern).
-    app.add_handler(CallbackQueryHandler(stale_button, pattern=re.compile("^$")))
+    # (in a group before every slice's, so that no slice sees them).
+    app.add_handler(
+        CallbackQueryHandler(final(stale_button), pattern=re.compile("^$")), EMPTY_PRESSES
+    )
     for slice_ in SLICES:
         slice_.register(app)
     # Last in group 0: whatever no slice took.
@@ -108,12 +133,19 @@ async def apply_retention(context: LotseContext) -> None:
         questions = prune_unanswered(session, settings.unanswered_retention_days, now)
         ended = prune_referrals(session, settings.referral_retention_days, now)
         passed = prune_appointments(session, settings.appointment_retention_days, now)
-    if questions or ended or passed:
+        invites = prune_invitations(session, settings.invitation_retention_days, now)
+        logged = audit.prune(session, settings.audit_retention_days, now)
+        handed = prune_handovers(session, settings.handover_retention_days, now)
+    if questions or ended or passed or invites or logged or handed:
         log.info(
-            "retention: deleted %s unanswered questions, %s referrals, %s appointments",
+            "retention: deleted %s unanswered questions, %s referrals, %s appointments, "
+            "%s invitations, %s audit entries, %s questions asked of a person",
             questions,
             ended,
             passed,
+            invites,
+            logged,
+            handed,
         )
 
 
@@ -122,8 +154,18 @@ def commands() -> list[tuple[str, str]]:
     return [command for slice_ in SLICES for command in slice_.COMMANDS]
 
 
+def admin_commands() -> list[tuple[str, str]]:
+    """Return the commands only admins see (in their own chat's menu), in menu order."""
+    return [command for slice_ in SLICES for command in getattr(slice_, "ADMIN_COMMANDS", ())]
+
+
 async def post_init(app: Application) -> None:
-    """Set the command menu for every language (and a default); log, not stop, on failure."""
+    """Set the command menu for every language (and a default); log, not stop, on failure.
+
+    Questions advisors had taken are opened again first: their answers were being written in
+    conversations that did not survive the restart.
+    """
+    await handover.release(app)
     services: Services = app.bot_data.services
     default = services.settings.default_language
     for lang in (*SUPPORTED_LANGUAGES, None):
@@ -133,6 +175,10 @@ async def post_init(app: Application) -> None:
             await app.bot.set_my_commands(menu, language_code=lang)
         except Exception as exc:  # an optional call must not stop the bot
             log.warning("could not set the command menu (%s): %s", lang or "default", exc)
+    with services.db.session() as session:
+        admins = admin_languages(session, services.settings.admin_user_ids, default)
+    for user_id, lang in admins:
+        await set_menu(app.bot, user_id, lang, commands(), admin_commands(), admin=True)
 
 
 def run_bot(services: Services) -> None:

@@ -47,6 +47,12 @@ class Settings:
     unanswered_retention_days: int = 90
     referral_retention_days: int = 365
     appointment_retention_days: int = 30
+    #: Days a question handed to a person ("Ask a person") is kept, answered or not.
+    handover_retention_days: int = 90
+    #: Hours an invitation link works; days a used or expired one is kept.
+    invitation_ttl_hours: int = 72
+    invitation_retention_days: int = 30
+    audit_retention_days: int = 365
     #: Seconds between the dispatcher's looks for due reminders.
     reminder_tick_seconds: int = 15
     #: Seconds after which a claimed, unsent reminder counts as lost by a dead worker.
@@ -155,6 +161,14 @@ def load_settings(
         kwargs["referral_retention_days"] = _int("REFERRAL_RETENTION_DAYS", days, 1, 3650)
     if days := get("APPOINTMENT_RETENTION_DAYS"):
         kwargs["appointment_retention_days"] = _int("APPOINTMENT_RETENTION_DAYS", days, 1, 3650)
+    for name, key, high in (
+        ("INVITATION_TTL_HOURS", "invitation_ttl_hours", 24 * 90),
+        ("INVITATION_RETENTION_DAYS", "invitation_retention_days", 3650),
+        ("AUDIT_RETENTION_DAYS", "audit_retention_days", 3650),
+        ("HANDOVER_RETENTION_DAYS", "handover_retention_days", 3650),
+    ):
+        if value := get(name):
+            kwargs[key] = _int(name, value, 1, high)
     if seconds := get("REMINDER_TICK_SECONDS"):
         kwargs["reminder_tick_seconds"] = _int("REMINDER_TICK_SECONDS", seconds, 1, 3600)
     if seconds := get("REMINDER_CLAIM_TIMEOUT_SECONDS"):

@@ -38,6 +38,14 @@ class Services:
         with self._lock:
             self.content, self.engine = content, engine
 
+    def reload_content(self) -> Content:
+        """Read the stored content afresh and swap it in (after a change made here)."""
+        with self.db.session() as session:
+            content = load_stored(session) or Content()
+        self.replace_content(content)
+        log.info("content reloaded: version %s", content.version)
+        return content
+
     def refresh_content(self) -> bool:
         """Reload the content if another process changed the stored version; say if it did."""
         with self.db.session() as session:

@@ -108,3 +108,22 @@ def test_every_command_explains_itself(cli, capsys, command):
         cli(*command)
     assert caught.value.code == 0
     assert "usage:" in capsys.readouterr().out
+
+
+def test_export_marks_hidden_entries_and_importing_it_changes_nothing(
+    cli, capsys, tmp_path: Path, database_url: str
+):
+    from bot.catalog.history import set_hidden
+    from bot.db.session import Database
+
+    assert cli("content", "import", str(FIXTURE)) == 0
+    db = Database(database_url)
+    with db.session() as session:
+        set_hidden(session, "offers", "koeln-coaching-1", True, None)
+    db.dispose()
+    assert cli("content", "export", str(tmp_path / "out"), "--json") == 0
+    capsys.readouterr()
+    offers = (tmp_path / "out" / "offers.yaml").read_text(encoding="utf-8")
+    assert "- id: koeln-coaching-1\n  hidden: true\n" in offers
+    assert cli("content", "import", str(tmp_path / "out"), "--json") == 0
+    assert json.loads(capsys.readouterr().out)["changed"] is False

@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.answers import views
 from bot.answers.lookup import checkable, visible_entry
+from bot.answers.stats import record_question
 from bot.answers.unanswered import record_unanswered
 from bot.catalog.schema import FaqEntry
 from bot.chat.context import LotseContext
@@ -17,6 +18,7 @@ from bot.chat.errors import stale_button
 from bot.chat.keyboards import TOKEN, resolve
 from bot.chat.render import Reply
 from bot.chat.send import answer, edit, set_buttons
+from bot.handover import handlers as handover
 
 #: The question a user was offered suggestions for; kept in memory only until they choose.
 PENDING = "pending_question"
@@ -45,6 +47,13 @@ def _entry_reply(context: LotseContext, entry: FaqEntry, lang: str | None = None
     return views.entry_reply(context.t, entry, lang, _checkable(context, entry))
 
 
+def _count(context: LotseContext, outcome: str) -> None:
+    """Count a question's outcome (anonymously: the day, municipality and language only)."""
+    profile = context.profile
+    with context.session() as session:
+        record_question(session, _today(context), profile.municipality, profile.language, outcome)
+
+
 def _decide(context: LotseContext, text: str) -> Reply:
     """Ask the engine and turn its decision into a reply (recording what it cannot answer)."""
     profile, t = context.profile, context.t
@@ -53,16 +62,19 @@ def _decide(context: LotseContext, text: str) -> Reply:
     )
     context.user_data.pop(PENDING, None)
     if decision.kind == "answer" and (entry := _entry(context, decision.answer_id or "")):
+        _count(context, "answered")
         return _entry_reply(context, entry)
     offered = [e for e in (_entry(context, i) for i in decision.suggestions) if e is not None]
     if decision.kind in ("answer", "suggest") and offered:
         context.user_data[PENDING] = text
+        _count(context, "suggested")
         return views.suggestions(t, offered)
     if decision.kind in ("smalltalk", "empty"):
         return views.smalltalk(t, decision.smalltalk)
     with context.session() as session:
         record_unanswered(session, text, profile.language, profile.municipality)
-    return views.unknown(t)
+    _count(context, "unanswered")
+    return views.unknown(t, handover.offer(context, text))
 
 
 async def on_text(update: Update, context: LotseContext) -> None:
@@ -107,7 +119,7 @@ async def none_fits(update: Update, context: LotseContext) -> None:
     with context.session() as session:
         record_unanswered(session, question, profile.language, profile.municipality)
     await set_buttons(update, ())
-    await answer(update, views.passed_on(context.t))
+    await answer(update, views.passed_on(context.t, handover.offer(context, question)))
 
 
 async def choose_language(update: Update, context: LotseContext) -> None:

@@ -60,22 +60,30 @@ def suggestions(t: Translator, entries: Sequence[FaqEntry]) -> Reply:
     return Reply(directed(esc(t("Did you mean one of these?")), t.lang), rows)
 
 
-def passed_on(t: Translator) -> Reply:
+def _ask_person(t: Translator, lines: list[str], ask: Button | None) -> Reply:
+    """Add "Ask a person" (when an advisor of the user's municipality takes questions)."""
+    if ask is None:
+        return Reply(directed("\n".join(lines), t.lang))
+    lines.append(esc(t("An advisor of your municipality can also answer you here in the chat.")))
+    return Reply(directed("\n".join(lines), t.lang), ((ask,),))
+
+
+def passed_on(t: Translator, ask: Button | None = None) -> Reply:
     """Thank the user for a question that none of the suggestions answered."""
     text = t(
         "Thank you. I have passed your question on to the team so that they can add an answer."
     )
-    return Reply(directed(esc(text), t.lang))
+    return _ask_person(t, [esc(text)], ask)
 
 
-def unknown(t: Translator) -> Reply:
+def unknown(t: Translator, ask: Button | None = None) -> Reply:
     """Say honestly that there is no answer yet, and that the team will see the question."""
     lines = [
         bold(t("I don't know that yet.")),
         esc(t("I have passed your question on to the team so that they can add an answer.")),
         esc(t("You can also try asking in other words.")),
     ]
-    return Reply(directed("\n".join(lines), t.lang))
+    return _ask_person(t, lines, ask)
 
 
 def smalltalk(t: Translator, kind: str | None) -> Reply:

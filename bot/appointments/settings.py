@@ -1,7 +1,8 @@
 """/settings: when each user is reminded of appointments, and a coach's morning agenda.
 
 Buttons: `G:o:<minutes>` ticks or unticks a reminder offset, `G:a:<HHMM|off>` sets the
-agenda time. Every change re-plans the user's coming reminders at once.
+agenda time (every change re-plans the user's coming reminders at once), `G:q:<1|0>` lets an
+advisor take questions people ask ("Ask a person") or stop.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ def _offset_name(t: Translator, minutes: int) -> str:
     return format_timedelta(timedelta(minutes=minutes), threshold=1.0, locale=t.lang)
 
 
-def view(t: Translator, user: User, coach: bool) -> Reply:
-    """The user's reminder offsets and (for coaches) agenda time, as toggle buttons."""
+def view(t: Translator, user: User, coach: bool, advisor: bool = False) -> Reply:
+    """The user's reminder offsets, agenda time (coaches) and questions (advisors), as toggles."""
     offsets = s.offsets_of(user)
     chosen = [_offset_name(t, minutes) for minutes in offsets]
     lines = [
@@ -57,24 +58,39 @@ def view(t: Translator, user: User, coach: bool) -> Reply:
             mark = "✓ " if choice == now else ""
             times.append(Button(mark + label, data("G", "a", choice.replace(":", ""))))
         rows += list(grid(times, 3))
+    if advisor:
+        taking = user.takes_questions
+        lines += ["", bold(t("Take questions people ask:")), esc(t("on") if taking else t("off"))]
+        lines.append(esc(t("When I cannot answer someone in your municipality, they can ask you.")))
+        toggle = ("✓ " if taking else "") + "🙋 " + t("Take questions people ask")
+        rows.append((Button(toggle, data("G", "q", "0" if taking else "1")),))
     return Reply(directed("\n".join(lines), t.lang), tuple(rows))
+
+
+def _advisor(context: LotseContext) -> bool:
+    """Only advisors take questions (read from the database for every update)."""
+    return "advisor" in context.profile.roles
 
 
 async def show_settings(update: Update, context: LotseContext) -> None:
     """/settings: show the user's reminder settings."""
     with context.session() as session:
         user = session.get(User, context.profile.id)
-        reply = view(context.t, user, context.profile.has("coach"))
+        reply = view(context.t, user, context.profile.has("coach"), _advisor(context))
     await ack(update)
     await show(update, reply)
 
 
 async def change(update: Update, context: LotseContext) -> None:
-    """Tick or untick an offset, or set the agenda time; re-plan the coming reminders."""
+    """Tick or untick an offset, set the agenda time (re-plan), or take questions or stop."""
     verb, value = context.matches[0].group(1, 2) if context.matches else ("", "")
-    coach = context.profile.has("coach")
+    coach, advisor = context.profile.has("coach"), _advisor(context)
     if (verb == "o" and int(value) not in s.OFFSET_CHOICES) or (verb == "a" and not coach):
         await stale_button(update, context)
+        return
+    if verb == "q" and not advisor:
+        text = context.t("Only advisors can take questions people ask.")
+        await update.callback_query.answer(text, show_alert=True)
         return
     now, tz = context.services.clock.now(), context.services.settings.tz
     with context.session() as session:
@@ -83,11 +99,14 @@ async def change(update: Update, context: LotseContext) -> None:
         if verb == "o":
             offsets = set(s.offsets_of(user)) ^ {int(value)}
             user.reminder_offsets = ",".join(str(m) for m in sorted(offsets, reverse=True))
-        else:
+        elif verb == "a":
             user.agenda_at = "off" if value == "off" else f"{value[:2]}:{value[2:]}"
+        else:
+            user.takes_questions = value == "1"
         session.flush()
-        s.replan_user(session, user.id, now, tz)
-        reply = view(context.t, user, coach)
+        if verb != "q":
+            s.replan_user(session, user.id, now, tz)
+        reply = view(context.t, user, coach, advisor)
     await ack(update)
     await show(update, reply)
 
@@ -96,5 +115,5 @@ def register(app: Application) -> None:
     """Add /settings and its buttons."""
     app.add_handler(CommandHandler("settings", show_settings, filters=filters.ChatType.PRIVATE))
     agenda = "|".join(c.replace(":", "") for c in s.AGENDA_CHOICES)
-    for pattern in (r"^G:(o):(\d{1,5})$", rf"^G:(a):({agenda})$"):
+    for pattern in (r"^G:(o):(\d{1,5})$", rf"^G:(a):({agenda})$", r"^G:(q):([01])$"):
         app.add_handler(CallbackQueryHandler(change, pattern=re.compile(pattern)))

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.catalog.areas import LOCAL_KINDS, entry_area, within
 from bot.catalog.schema import (
     KINDS,
     Contact,
@@ -107,6 +108,8 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     else:  # pragma: no cover - Entry is a closed union
         raise TypeError(f"not a content entry: {entry!r}")
     data.update(entry.extra)
+    if entry.hidden:  # an extension key; right after the id, where people see it
+        data = {"id": data.pop("id"), "hidden": True, **data}
     return _plain(_drop_empty(data, keep))
 
 
@@ -135,3 +138,20 @@ def export_content(content: Content, directory: str | Path) -> list[Path]:
         path.write_text(dump_yaml({kind: entries}), encoding="utf-8")
         written.append(path)
     return written
+
+
+def export_yaml(content: Content, areas: frozenset[str] | None) -> bytes:
+    """Return one YAML file of every entry an admin of areas may change (None: everything).
+
+    Hidden entries are marked `hidden: true`; uploading the file back changes nothing.
+    """
+    kinds = KINDS if areas is None else LOCAL_KINDS
+    data = {
+        kind: [
+            entry_to_dict(entry)
+            for _, entry in sorted(content.of_kind(kind).items())
+            if within(entry_area(entry), areas)
+        ]
+        for kind in kinds
+    }
+    return dump_yaml(data).encode("utf-8")

@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.catalog.parse import SINGULAR, Problems, parse_entry
+from bot.catalog.parse import entry_label, parse_entry
+from bot.catalog.problems import ContentError, Message, Problem, Problems, file_problem
 from bot.catalog.rules import check_rule
 from bot.catalog.schema import KINDS, Content, Entry, Where
-from bot.catalog.yamlio import error_line, error_text, load_yaml
+from bot.catalog.yamlio import (
+    MAX_ALIAS_NODES,
+    MAX_DEPTH,
+    LimitError,
+    error_line,
+    error_text,
+    load_yaml,
+)
+from bot.i18n import N_
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_TOTAL_BYTES",
+    "ContentError",
+    "Problem",
+    "check_references",
+    "load_content",
+    "parse_entries",
+    "parse_files",
+    "parse_raw",
+    "read_files",
+]
 
 #: A single content file may be at most this large (bytes); larger files are refused.
 MAX_FILE_BYTES = 1024 * 1024
@@ -19,14 +42,24 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_TOTAL_BYTES = 16 * 1024 * 1024
 #: Files in a directory that count as content.
 SUFFIXES = (".yaml", ".yml")
+DUPLICATE = {
+    "municipalities": N_("duplicate municipality id '{id}' (first at {first})"),
+    "programs": N_("duplicate program id '{id}' (first at {first})"),
+    "faq": N_("duplicate faq id '{id}' (first at {first})"),
+    "offers": N_("duplicate offer id '{id}' (first at {first})"),
+    "contacts": N_("duplicate contact id '{id}' (first at {first})"),
+}
+UNKNOWN = {
+    "municipalities": N_("'{field}' of '{id}' refers to an unknown municipality '{target}'"),
+    "programs": N_("'{field}' of '{id}' refers to an unknown program '{target}'"),
+}
+YAML_LIMITS = {
+    "too_deep": N_("invalid YAML: it nests deeper than {limit} levels"),
+    "too_many_aliases": N_("invalid YAML: its aliases repeat more than {limit} values"),
+    "recursive_alias": N_("invalid YAML: an alias refers to itself"),
+}
 
-
-class ContentError(Exception):
-    """Content that breaks the contract; `problems` lists `file:line: what is wrong`."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+Found = dict[str, dict[str, Entry]]
 
 
 def read_files(path: str | Path) -> dict[str, bytes]:
@@ -35,25 +68,35 @@ def read_files(path: str | Path) -> dict[str, bytes]:
     if root.is_file():
         return {root.name: _read_limited(root, root.name)}
     if not root.is_dir():
-        raise ContentError([f"{path}: no such file or directory"])
+        raise file_problem(str(path), None, N_("no such file or directory"))
     files = sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file())
     if not files:
-        raise ContentError([f"{path}: no *.yaml files found"])
+        raise file_problem(str(path), None, N_("no *.yaml files found"))
     out = {
         p.relative_to(root).as_posix(): _read_limited(p, p.relative_to(root).as_posix())
         for p in files
     }
     total = sum(map(len, out.values()))
     if total > MAX_TOTAL_BYTES:
-        raise ContentError([f"{path}:0: content is {total} bytes, more than {MAX_TOTAL_BYTES}"])
+        raise file_problem(
+            str(path),
+            0,
+            N_("content is {size} bytes, more than {limit}"),
+            size=total,
+            limit=MAX_TOTAL_BYTES,
+        )
     return out
 
 
 def _read_limited(path: Path, name: str) -> bytes:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ContentError(
-            [f"{name}:0: file is {size} bytes, more than the limit of {MAX_FILE_BYTES}"]
+        raise file_problem(
+            name,
+            0,
+            N_("file is {size} bytes, more than the limit of {limit}"),
+            size=size,
+            limit=MAX_FILE_BYTES,
         )
     return path.read_bytes()
 
@@ -66,37 +109,47 @@ def load_content(path: str | Path) -> Content:
 def parse_files(files: Mapping[str, bytes]) -> Content:
     """Parse and validate named YAML files as one content store, all or nothing."""
     problems = Problems()
-    found: dict[str, dict[str, Entry]] = {kind: {} for kind in KINDS}
+    found, _ = parse_entries(files, problems)
+    content = Content(**found)
+    check_references(content, problems)
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def parse_entries(files: Mapping[str, bytes], problems: Problems) -> tuple[Found, set[str]]:
+    """Parse named YAML files into entries per kind (no references checked).
+
+    Return the entries and the kinds the files name (even with an empty list).
+    """
+    found: Found = {kind: {} for kind in KINDS}
+    named: set[str] = set()
     for name, data in sorted(files.items()):
         if len(data) > MAX_FILE_BYTES:
             problems.add(
-                Where(name, 0), 0, f"file is {len(data)} bytes, more than {MAX_FILE_BYTES}"
+                Where(name, 0),
+                0,
+                N_("file is {size} bytes, more than {limit}"),
+                size=len(data),
+                limit=MAX_FILE_BYTES,
             )
             continue
-        for kind, raw, where in _documents(name, data, problems):
+        for kind, raw, where in _documents(name, data, problems, named):
             entry = parse_entry(kind, raw, where, problems)
             if entry is None:
                 continue
             first = found[kind].get(entry.id)
             if first is not None:
-                problems.add(
-                    where,
-                    None,
-                    f"duplicate {SINGULAR[kind]} id '{entry.id}' (first at {first.where})",
-                )
+                problems.add(where, None, DUPLICATE[kind], id=entry.id, first=str(first.where))
                 continue
             found[kind][entry.id] = entry
-    content = Content(**found)
-    check_references(content, problems)
-    if problems:
-        raise ContentError(problems.lines())
-    return content
+    return found, named
 
 
 def parse_raw(raw: Mapping[str, list[Any]], name: str = "<database>") -> Content:
     """Parse already-decoded entries (e.g. from the database) with the same rules."""
     problems = Problems()
-    found: dict[str, dict[str, Entry]] = {kind: {} for kind in KINDS}
+    found: Found = {kind: {} for kind in KINDS}
     for kind in KINDS:
         for index, item in enumerate(raw.get(kind, ())):
             entry = parse_entry(kind, item, Where(name, index + 1), problems)
@@ -105,51 +158,80 @@ def parse_raw(raw: Mapping[str, list[Any]], name: str = "<database>") -> Content
     content = Content(**found)
     check_references(content, problems)
     if problems:
-        raise ContentError(problems.lines())
+        raise ContentError(problems)
     return content
 
 
-def _documents(name: str, data: bytes, problems: Problems):
+def _documents(
+    name: str, data: bytes, problems: Problems, named: set[str]
+) -> Iterator[tuple[str, Any, Where]]:
     """Yield (kind, raw entry, where) for every entry of one file, reporting shape errors."""
     top = Where(name, 1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.add(top, 1, f"not UTF-8 text (byte {exc.start})")
+        problems.add(top, 1, N_("not UTF-8 text (byte {byte})"), byte=exc.start)
         return
     try:
         doc = load_yaml(text)
     except yaml.YAMLError as exc:
-        problems.add(top, error_line(exc), error_text(exc))
+        _yaml_problem(top, exc, problems)
         return
     if doc is None:
         return
+    kinds = ", ".join(KINDS)
     if not isinstance(doc, Mapping):
-        problems.add(top, 1, f"the file must be a mapping with keys among: {', '.join(KINDS)}")
+        problems.add(top, 1, N_("the file must be a mapping with keys among: {kinds}"), kinds=kinds)
         return
     for key, items in doc.items():
         line = doc.line_of(key)
         if key not in KINDS:
-            problems.add(top, line, f"unknown top-level key '{key}' (allowed: {', '.join(KINDS)})")
+            problems.add(
+                top,
+                line,
+                N_("unknown top-level key '{key}' (allowed: {kinds})"),
+                key=key,
+                kinds=kinds,
+            )
             continue
+        named.add(key)
         if items is None:
             continue
         if not isinstance(items, list):
-            problems.add(top, line, f"'{key}' must be a list of entries")
+            problems.add(top, line, N_("'{key}' must be a list of entries"), key=key)
             continue
         for item in items:
             yield key, item, Where(name, getattr(item, "line", line))
+
+
+def _yaml_problem(top: Where, exc: yaml.YAMLError, problems: Problems) -> None:
+    line = error_line(exc)
+    if isinstance(exc, LimitError):
+        limit = {"too_deep": MAX_DEPTH, "too_many_aliases": MAX_ALIAS_NODES}.get(exc.code)
+        params = {"limit": limit} if limit else {}
+        problems.add(top, line, YAML_LIMITS[exc.code], **params)
+        return
+    text = error_text(exc)
+    if text is None:
+        problems.add(
+            top, line, N_("invalid YAML: unsafe or unknown YAML tag (only plain YAML is allowed)")
+        )
+    else:
+        problems.add(top, line, N_("invalid YAML: {error}"), error=text)
 
 
 def check_references(content: Content, problems: Problems) -> None:
     """Report links to entries that do not exist and invalid eligibility rules."""
     towns = content.municipalities
 
-    def missing(entry: Entry, field: str, target: str, kind: str) -> None:
+    def missing(entry: Entry, field: str, target: str, target_kind: str) -> None:
         problems.add(
             entry.where or Where("?", 0),
             _line(entry),
-            f"'{field}' of '{entry.id}' refers to an unknown {SINGULAR[kind]} '{target}'",
+            UNKNOWN[target_kind],
+            field=field,
+            id=entry.id,
+            target=target,
         )
 
     for m in towns.values():
@@ -160,13 +242,8 @@ def check_references(content: Content, problems: Problems) -> None:
             missing(p, "parent", p.parent, "programs")
         if p.eligibility is not None:
             where = p.where or Where("?", 0)
-            check_rule(
-                p.eligibility,
-                towns,
-                lambda line, text, where=where, pid=p.id: problems.add(
-                    where, line, f"program '{pid}' eligibility: {text}"
-                ),
-            )
+            subject = Message(N_("program '{id}' eligibility"), {"id": p.id})
+            check_rule(p.eligibility, towns, partial(problems.add, where, subject=subject))
     _check_parent_cycles(content, problems)
     for f in content.faq.values():
         if f.scope != "nrw" and f.scope not in towns:
@@ -196,7 +273,8 @@ def _check_parent_cycles(content: Content, problems: Problems) -> None:
                 problems.add(
                     program.where or Where("?", 0),
                     _line(program),
-                    f"program '{program.id}': 'parent' forms a cycle",
+                    N_("'parent' forms a cycle"),
+                    subject=entry_label("programs", program.id),
                 )
                 break
             seen.add(parent)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -61,6 +61,8 @@ class Municipality:
     coordinator: str | None = None
     geo: tuple[float, float] | None = None  # extension: approximate centre, for distances
     extra: Mapping[str, Any] = field(default_factory=dict)  # extension keys, kept verbatim
+    #: Hidden from users (faq, offers, contacts only); None: not said (visible, or as stored)
+    hidden: bool | None = None
     where: Where | None = field(default=None, compare=False)
 
 
@@ -73,6 +75,8 @@ class Program:
     parent: str | None = None
     eligibility: Mapping[str, Any] | None = None  # raw rule tree: {all: [...], any: [...]}
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Hidden from users (faq, offers, contacts only); None: not said (visible, or as stored)
+    hidden: bool | None = None
     where: Where | None = field(default=None, compare=False)
 
     def text(self, lang: str) -> Mapping[str, str]:
@@ -101,6 +105,8 @@ class FaqEntry:
     source: str | None = None
     valid_until: date | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Hidden from users (faq, offers, contacts only); None: not said (visible, or as stored)
+    hidden: bool | None = None
     where: Where | None = field(default=None, compare=False)
 
     def text(self, lang: str) -> tuple[FaqText, str]:
@@ -131,6 +137,8 @@ class Offer:
     coach: str | None = None
     contact: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Hidden from users (faq, offers, contacts only); None: not said (visible, or as stored)
+    hidden: bool | None = None
     where: Where | None = field(default=None, compare=False)
 
 
@@ -144,6 +152,8 @@ class Contact:
     email: str | None = None
     url: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Hidden from users (faq, offers, contacts only); None: not said (visible, or as stored)
+    hidden: bool | None = None
     where: Where | None = field(default=None, compare=False)
 
 
@@ -176,3 +186,16 @@ class Content:
 
     def __len__(self) -> int:
         return sum(len(self.of_kind(kind)) for kind in KINDS)
+
+    def hidden_keys(self) -> frozenset[tuple[str, str]]:
+        """Return (kind, id) of every hidden entry."""
+        return frozenset((kind, e.id) for kind, e in self.entries() if e.hidden)
+
+    def visible(self) -> Content:
+        """Return the content users see: without hidden entries."""
+        if not self.hidden_keys():
+            return self
+        kept = {
+            kind: {i: e for i, e in self.of_kind(kind).items() if not e.hidden} for kind in KINDS
+        }
+        return replace(self, **kept)

@@ -1,16 +1,25 @@
-"""Keep the content in the database: all-or-nothing import, versions, reading it back."""
+"""Keep the content in the database: per-entry changes and versions, reading it back."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.catalog.export import content_to_raw, digest
+from bot.catalog.export import digest, entry_to_dict
 from bot.catalog.loader import parse_raw
-from bot.catalog.schema import KINDS, Content
-from bot.db.models import ContentEntryRow, ContentTranslationRow, ContentVersion
+from bot.catalog.schema import KINDS, Content, Entry
+from bot.db.models import (
+    ContentEntryRow,
+    ContentEntryVersion,
+    ContentTranslationRow,
+    ContentVersion,
+)
+
+Key = tuple[str, str]  # (kind, entry id)
 
 
 @dataclass(frozen=True)
@@ -27,34 +36,156 @@ def current_version(session: Session) -> ContentVersion | None:
     ).first()
 
 
+def version_id(session: Session) -> int:
+    """Return the id of the newest content version (0 when there is none)."""
+    return session.scalar(select(func.max(ContentVersion.id))) or 0
+
+
 def has_content(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(ContentEntryRow)))
 
 
-def save_content(session: Session, content: Content, origin: str) -> ImportResult:
-    """Replace the stored content by content in the caller's transaction (no-op if equal)."""
+def stored_form(entry: Entry) -> dict[str, Any]:
+    """Return an entry's contract form as versions keep it (hidden is kept apart)."""
+    data = entry_to_dict(entry)
+    data.pop("hidden", None)
+    return data
+
+
+def save_content(
+    session: Session, content: Content, origin: str, author_id: int | None = None
+) -> ImportResult:
+    """Make the stored content equal to content, entry by entry, in the caller's transaction.
+
+    New entries are added, changed ones updated, missing ones removed; each such entry
+    gets a new version. An entry whose `hidden` is None keeps its stored hidden state.
+    Nothing is written when nothing changed.
+    """
+    rows = {(r.kind, r.entry_id): r for r in session.scalars(select(ContentEntryRow))}
+    content = resolve_hidden(content, {key for key, row in rows.items() if row.hidden})
     fingerprint = digest(content)
     current = current_version(session)
     if current is not None and current.digest == fingerprint:
         return ImportResult(current.id, False, current.entries)
-    session.execute(delete(ContentTranslationRow))
-    session.execute(delete(ContentEntryRow))
-    for kind, items in content_to_raw(content).items():
-        for item in items:
-            translations = item.pop("translations", None) or {}
-            row = ContentEntryRow(kind=kind, entry_id=item["id"], data=item)
-            row.translations = [
-                ContentTranslationRow(lang=lang, data=data) for lang, data in translations.items()
-            ]
+    numbers = _last_numbers(session)
+    changes = 0
+    for kind, entry in content.entries():
+        data = stored_form(entry)
+        row = rows.pop((kind, entry.id), None)
+        action = _action(row, data, bool(entry.hidden))
+        if action is None:
+            continue
+        if row is None:
+            row = ContentEntryRow(kind=kind, entry_id=entry.id)
             session.add(row)
+        else:
+            _baseline(session, numbers, row)
+        _write_row(row, data, bool(entry.hidden))
+        _add_version(session, numbers, row, data, action, origin, author_id)
+        changes += 1
+    for row in rows.values():
+        _baseline(session, numbers, row)
+        session.delete(row)
+        _add_version(session, numbers, row, None, "removed", origin, author_id)
+        changes += 1
+    if current is not None and not changes:
+        return ImportResult(current.id, False, current.entries)
     version = ContentVersion(origin=origin, digest=fingerprint, entries=len(content))
     session.add(version)
     session.flush()
     return ImportResult(version.id, True, len(content))
 
 
-def load_stored(session: Session) -> Content | None:
-    """Read the current content back from the database (None when there is none)."""
+def resolve_hidden(content: Content, stored_hidden: set[tuple[str, str]]) -> Content:
+    """Give every entry its final hidden state: True, or None for visible."""
+    kinds: dict[str, dict[str, Entry]] = {}
+    for kind in KINDS:
+        kept: dict[str, Entry] = {}
+        for entry_id, entry in content.of_kind(kind).items():
+            hidden = (kind, entry_id) in stored_hidden if entry.hidden is None else entry.hidden
+            wanted = True if hidden else None
+            kept[entry_id] = entry if entry.hidden is wanted else replace(entry, hidden=wanted)
+        kinds[kind] = kept
+    return replace(content, **kinds)
+
+
+def _last_numbers(session: Session) -> dict[Key, int]:
+    query = select(
+        ContentEntryVersion.kind, ContentEntryVersion.entry_id, func.max(ContentEntryVersion.number)
+    ).group_by(ContentEntryVersion.kind, ContentEntryVersion.entry_id)
+    return {(kind, entry_id): number for kind, entry_id, number in session.execute(query)}
+
+
+def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    fields = dict(data)
+    return fields, fields.pop("translations", None) or {}
+
+
+def _action(row: ContentEntryRow | None, data: dict[str, Any], hidden: bool) -> str | None:
+    """Say what saving data does to row: added, changed, hidden, shown or None (nothing)."""
+    if row is None:
+        return "added"
+    fields, texts = _split(data)
+    if row.data != fields or {t.lang: t.data for t in row.translations} != texts:
+        return "changed"
+    if row.hidden != hidden:
+        return "hidden" if hidden else "shown"
+    return None
+
+
+def _write_row(row: ContentEntryRow, data: dict[str, Any], hidden: bool) -> None:
+    fields, texts = _split(data)
+    row.data, row.hidden = fields, hidden
+    # Update texts in place: replacing them would insert before deleting (lang is unique).
+    have = {t.lang: t for t in row.translations}
+    for lang, text in texts.items():
+        if lang in have:
+            if have[lang].data != text:
+                have[lang].data = text
+        else:
+            row.translations.append(ContentTranslationRow(lang=lang, data=text))
+    for lang, translation in have.items():
+        if lang not in texts:
+            row.translations.remove(translation)
+
+
+def _baseline(session: Session, numbers: dict[Key, int], row: ContentEntryRow) -> None:
+    """Version an entry stored before versions were kept, before it changes (origin baseline)."""
+    if (row.kind, row.entry_id) in numbers:
+        return
+    data = dict(row.data)
+    if row.translations:
+        data["translations"] = {t.lang: dict(t.data) for t in row.translations}
+    _add_version(session, numbers, row, data, "added", "baseline", None)
+
+
+def _add_version(
+    session: Session,
+    numbers: dict[Key, int],
+    row: ContentEntryRow,
+    data: dict[str, Any] | None,
+    action: str,
+    origin: str,
+    author_id: int | None,
+) -> None:
+    key = (row.kind, row.entry_id)
+    numbers[key] = numbers.get(key, 0) + 1
+    session.add(
+        ContentEntryVersion(
+            kind=row.kind,
+            entry_id=row.entry_id,
+            number=numbers[key],
+            data=data,
+            hidden=row.hidden,
+            action=action,
+            origin=origin,
+            author_id=author_id,
+        )
+    )
+
+
+def load_all(session: Session) -> Content | None:
+    """Read every stored entry back, hidden ones marked (None when there is no content)."""
     current = current_version(session)
     if current is None:
         return None
@@ -66,5 +197,13 @@ def load_stored(session: Session) -> Content | None:
         item = dict(row.data)
         if row.translations:
             item["translations"] = {t.lang: dict(t.data) for t in row.translations}
+        if row.hidden:
+            item["hidden"] = True
         raw[row.kind].append(item)
     return replace(parse_raw(raw), version=current.id)
+
+
+def load_stored(session: Session) -> Content | None:
+    """Read the content users see back (None when there is none): without hidden entries."""
+    content = load_all(session)
+    return content.visible() if content is not None else None

@@ -6,6 +6,11 @@ from typing import Any
 
 import yaml
 
+#: YAML may nest at most this deep (content needs about ten levels).
+MAX_DEPTH = 64
+#: Aliases (`*name`) may repeat at most this many values in all (no "billion laughs").
+MAX_ALIAS_NODES = 10_000
+
 
 class LineDict(dict):
     """A dict from YAML that knows its own line and the line of each key (1-based)."""
@@ -21,8 +26,38 @@ class DuplicateKeyError(yaml.MarkedYAMLError):
     """A mapping names the same key twice."""
 
 
+class LimitError(yaml.MarkedYAMLError):
+    """The YAML nests too deep, or its aliases repeat too much or refer to themselves.
+
+    `code` is one of: too_deep, too_many_aliases, recursive_alias.
+    """
+
+    def __init__(self, code: str, mark: yaml.Mark | None):
+        super().__init__(None, None, code.replace("_", " "), mark)
+        self.code = code
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader (no arbitrary objects) that records lines and refuses duplicate keys."""
+    """SafeLoader (no arbitrary objects) that records lines and refuses duplicate keys.
+
+    It also bounds what a small file can cost: nesting depth, and how many values
+    aliases repeat (checked on the node graph, before anything is constructed).
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise LimitError("too_deep", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        _check_aliases(node)
+        return super().construct_document(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         self.flatten_mapping(node)
@@ -46,6 +81,39 @@ class _LineLoader(yaml.SafeLoader):
         return result
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse a node graph whose aliases repeat too many values, or that contains itself."""
+    sizes: dict[int, int] = {}  # id(node) -> its size with every alias expanded
+    entered: set[int] = set()  # nodes on the current path
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            entered.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            continue
+        if key in sizes:
+            continue
+        entered.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in entered:
+                raise LimitError("recursive_alias", child.start_mark)
+            if id(child) not in sizes:
+                stack.append((child, False))
+    if sizes[id(root)] - len(sizes) > MAX_ALIAS_NODES:
+        raise LimitError("too_many_aliases", root.start_mark)
+
+
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     lambda loader, node: loader.construct_mapping(node, deep=True),
@@ -63,16 +131,16 @@ def error_line(exc: yaml.YAMLError) -> int:
     return mark.line + 1 if mark is not None else 1
 
 
-def error_text(exc: yaml.YAMLError) -> str:
-    """Return a one-line description of a YAML error."""
+def error_text(exc: yaml.YAMLError) -> str | None:
+    """Return the parser's one-line description of a YAML error (None: an unsafe tag)."""
     if isinstance(exc, yaml.MarkedYAMLError):
         parts = [p for p in (exc.context, exc.problem) if p]
         text = "; ".join(parts) or "invalid YAML"
     else:
         text = str(exc)
     if "could not determine a constructor" in text:
-        text = "unsafe or unknown YAML tag (only plain YAML is allowed)"
-    return "invalid YAML: " + " ".join(text.split())
+        return None
+    return " ".join(text.split())
 
 
 class _CleanDumper(yaml.SafeDumper):

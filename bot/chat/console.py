@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from bot.chat.driver import Chat, Sent
@@ -13,7 +16,12 @@ from bot.services import Services
 from bot.users.service import grant_role, set_language
 
 QUIT = {"quit", "exit", "/quit"}
-HINT = "Lotse console: type a message or a /command, a button's number to press it, 'quit' to end."
+HINT = (
+    "Lotse console: type a message or a /command, a button's number to press it, "
+    "'@file PATH' to send a file (a content upload), 'quit' to end."
+)
+#: Where files the bot sends (an export, a calendar file, a chart) are saved.
+DOWNLOADS = Path(tempfile.gettempdir()) / "lotse-console"
 
 
 def show(sent: Sent, out: TextIO, to: int | None = None) -> None:
@@ -60,8 +68,11 @@ async def run_console(
     from bot.app import build_application, post_init
 
     language = negotiate(lang, services.settings.default_language) if lang else None
+    if role == "admin":  # the person at the console runs this Lotse: a superadmin
+        settings = services.settings
+        services.settings = replace(settings, admin_user_ids=settings.admin_user_ids | {user_id})
     with services.db.session() as session:
-        if role:
+        if role and role != "admin":
             grant_role(session, user_id, role)
         if language:
             set_language(session, user_id, language)
@@ -100,8 +111,10 @@ async def run_console(
             if not interactive:
                 stdout.write(f"> {text}\n")
             busy = True
+            seen = len(request.calls)
             for sent in [*chat.receive(), *await _act(chat, text)]:
                 show(sent, stdout)
+            save_files(request, seen, user_id, stdout)
             for chat_id, sent in chat.pushed():
                 show(sent, stdout, to=chat_id)
             busy = False
@@ -111,11 +124,31 @@ async def run_console(
             await app.job_queue.stop(wait=False)
 
 
+def save_files(request: FakeRequest, since: int, user_id: int, out: TextIO) -> None:
+    """Save the files the bot sent this user since call `since`, and say where."""
+    for call in request.calls[since:]:
+        if int(call.params.get("chat_id") or 0) != user_id:
+            continue
+        for name, body in (call.params.get("_files") or {}).values():
+            DOWNLOADS.mkdir(parents=True, exist_ok=True)
+            target = DOWNLOADS / Path(name).name
+            target.write_bytes(body)
+            out.write(f"Lotse sent a file: {target} ({len(body)} bytes)\n")
+            if caption := call.params.get("caption"):
+                out.write("  " + str(caption) + "\n")
+
+
 async def _act(chat: Chat, text: str) -> list[Sent]:
     """Press button N for a bare number N of the latest buttons, else send the text.
 
-    A number beyond the buttons (an age, say) is sent as a message.
+    A number beyond the buttons (an age, say) is sent as a message; `@file PATH` sends
+    that file as a document.
     """
+    if text.startswith("@file "):
+        path = Path(text.removeprefix("@file ").strip()).expanduser()
+        if not path.is_file():
+            return [Sent(0, f"(console) no such file: {path}", None)]
+        return await chat.send_file(path.name, path.read_bytes())
     latest = chat.latest_with_buttons()
     buttons = latest.buttons if latest is not None else []
     if latest is not None and text.isdigit() and 1 <= int(text) <= len(buttons):

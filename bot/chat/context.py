@@ -25,6 +25,8 @@ class BotData:
     services: Services | None = None
     #: (command, untranslated description) of every slice, in menu order.
     commands: tuple[tuple[str, str], ...] = ()
+    #: The commands only admins see in their menu and /help.
+    admin_commands: tuple[tuple[str, str], ...] = ()
     #: The reminder dispatcher's round that is running, if any.
     dispatching: asyncio.Task[Any] | None = None
 
@@ -76,6 +78,10 @@ class LotseContext(CallbackContext[ExtBot, dict, dict, BotData]):
                     username=self._username,
                 )
         return self._profile
+
+    def forget_profile(self) -> None:
+        """Read the profile afresh on next use (after its roles changed)."""
+        self._profile = None
 
     def update_profile(self, **changes: Any) -> Profile:
         """Keep the cached profile in step after a handler changed the stored user."""

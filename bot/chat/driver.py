@@ -66,6 +66,11 @@ class Chat:
         """Send a text message (or /command); return the messages the bot sent or changed."""
         return await self.process(self.updates.message(text))
 
+    async def send_file(self, file_name: str, data: bytes) -> list[Sent]:
+        """Send a file as a document (an upload)."""
+        file_id = self.request.add_file(data)
+        return await self.process(self.updates.document(file_id, file_name, len(data)))
+
     async def press(self, label: str | None = None, *, data: str | None = None) -> list[Sent]:
         """Press the newest button whose label contains `label` (or whose data is `data`)."""
         for message in reversed(list(self.messages.values())):

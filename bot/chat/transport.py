@@ -47,6 +47,14 @@ class FakeRequest(BaseRequest):
         self.blocked: set[int] = set()
         self._next_failures: list[tuple[str, int, str, dict[str, Any]]] = []
         self._ids = itertools.count(1)
+        #: Files users sent, by file id (what getFile and the download return).
+        self.files: dict[str, bytes] = {}
+
+    def add_file(self, data: bytes) -> str:
+        """Keep a file a user sends; return its file id."""
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = data
+        return file_id
 
     def fail_next(
         self, method: str, status: int, reason: str, times: int = 1, **parameters: Any
@@ -76,7 +84,15 @@ class FakeRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """Record the call and return Telegram's JSON answer (or the configured failure)."""
         api_method = url.rsplit("/", 1)[-1]
+        if "/file/bot" in url:  # a download of a file a user sent
+            self.calls.append(Call("download", {"file_id": api_method}))
+            return 200, self.files.get(api_method, b"")
         params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.multipart_data:
+            # Files sent to users (a calendar file, a chart): their names and bytes.
+            params["_files"] = {
+                part: (value[0], value[1]) for part, value in request_data.multipart_data.items()
+            }
         failure: tuple[int, str, dict[str, Any]] | None = None
         if api_method in self.failures:
             failure = (*self.failures[api_method], {})
@@ -102,8 +118,17 @@ class FakeRequest(BaseRequest):
             return BOT_USER
         if api_method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             return self._message(api_method, params)
-        if api_method in ("sendVenue", "sendLocation", "sendDocument"):
+        if api_method in ("sendVenue", "sendLocation", "sendDocument", "sendPhoto"):
             return self._message("sendMessage", params)
+        if api_method == "getFile":
+            file_id = str(params.get("file_id"))
+            size = len(self.files.get(file_id, b""))
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": size,
+                "file_path": f"documents/{file_id}",
+            }
         if api_method in ("getMyCommands", "getUpdates"):
             return []
         if api_method == "getWebhookInfo":
@@ -185,6 +210,17 @@ class UpdateFactory:
             "data": data,
         }
         return {"update_id": next(self._update_ids), "callback_query": query}
+
+    def document(self, file_id: str, file_name: str, size: int) -> dict[str, Any]:
+        """A file sent as a document."""
+        return self.other(
+            document={
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": file_name,
+                "file_size": size,
+            }
+        )
 
     def other(self, **message: Any) -> dict[str, Any]:
         """A non-text message (a sticker, a photo...): pass its fields."""

@@ -36,7 +36,7 @@ def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
 
     from bot.catalog.export import export_content
-    from bot.catalog.store import load_stored, save_content
+    from bot.catalog.store import load_all, save_content
     from bot.db.migrate import upgrade
     from bot.db.session import Database
 
@@ -54,7 +54,7 @@ def cmd_content(args: argparse.Namespace, settings: Settings) -> int:
         )
     else:
         with db.session() as session:
-            content = load_stored(session)
+            content = load_all(session)  # hidden entries too, marked `hidden: true`
         if content is None:
             print("lotse: the database has no content to export", file=sys.stderr)
             return EXIT_USAGE

@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument(
         "--role",
         choices=("volunteer", "advisor", "coach", "admin"),
-        help="give that user a role first",
+        help="give that user a role first (admin: a superadmin, as if in ADMIN_USER_IDS)",
     )
     console.add_argument(
         "--username",

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -76,6 +77,8 @@ class User(Base):
     reminder_offsets: Mapped[str | None] = mapped_column(String(64))
     #: Local time of a coach's morning agenda ("07:30", "off"); None: the default.
     agenda_at: Mapped[str | None] = mapped_column(String(8))
+    #: An advisor who takes questions the bot could not answer ("Ask a person").
+    takes_questions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -87,13 +90,62 @@ class User(Base):
 
 
 class UserRole(Base):
+    """A role a user holds, for a municipality ("" when it was granted for no particular one).
+
+    An admin holds one row per municipality they manage; superadmins come from the
+    configuration (ADMIN_USER_IDS), never from this table.
+    """
+
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    municipality: Mapped[str] = mapped_column(
+        String(64), primary_key=True, default="", server_default=""
+    )
     user: Mapped[User] = relationship(back_populates="roles")
+
+
+class Invitation(Base):
+    """A one-time, expiring invitation to a role; only a hash of its code is kept."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    municipality: Mapped[str] = mapped_column(String(64), default="")
+    created_by: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    used_by: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+
+class AuditEntry(Base):
+    """Who changed what and when: roles, invitations, content. Codes and ids only, no texts."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(32))
+    #: The user the action was about (a role granted to them, say).
+    subject_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    municipality: Mapped[str | None] = mapped_column(String(64))
+    #: What was changed: a role name, "faq:some-id", a content version.
+    target: Mapped[str | None] = mapped_column(String(140))
 
 
 class ContentVersion(Base):
@@ -118,6 +170,8 @@ class ContentEntryRow(Base):
     kind: Mapped[str] = mapped_column(String(16), index=True)
     entry_id: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Hidden entries are kept (and versioned) but users do not see them.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     translations: Mapped[list[ContentTranslationRow]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -138,6 +192,31 @@ class ContentTranslationRow(Base):
     entry: Mapped[ContentEntryRow] = relationship(back_populates="translations")
 
 
+class ContentEntryVersion(Base):
+    """One version of one content entry: its whole contract form, who made it and when.
+
+    `data` is None for the version that removed the entry.
+    """
+
+    __tablename__ = "content_entry_versions"
+    __table_args__ = (UniqueConstraint("kind", "entry_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    entry_id: Mapped[str] = mapped_column(String(64), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: added | changed | removed | hidden | shown | rolled_back
+    action: Mapped[str] = mapped_column(String(16))
+    #: seed | import | upload | edit | rollback | unanswered | handover
+    origin: Mapped[str] = mapped_column(String(16))
+    author_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class UnansweredQuestion(Base):
     """A question the bot could not answer: the text, language, municipality and time only."""
 
@@ -148,6 +227,34 @@ class UnansweredQuestion(Base):
     lang: Mapped[str] = mapped_column(String(8))
     municipality: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class Handover(Base):
+    """A question the bot could not answer, handed to a person ("Ask a person").
+
+    The asker is known to the advisor only if they agreed (`share_identity`). The question
+    and the answer are kept so that an admin can turn them into an FAQ entry; the row goes
+    with the asker (and after its retention period).
+    """
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asker_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8))
+    municipality: Mapped[str | None] = mapped_column(String(64), index=True)
+    share_identity: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: open | taken | answered | closed
+    state: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    taken_by: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    answer: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CheckStat(Base):
@@ -164,6 +271,36 @@ class CheckStat(Base):
     municipality: Mapped[str | None] = mapped_column(String(64))
     program: Mapped[str] = mapped_column(String(64))
     result: Mapped[str] = mapped_column(String(16))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuestionStat(Base):
+    """How many free-text questions got which outcome, per day, municipality and language.
+
+    outcome: answered (directly) | suggested (did-you-mean) | unanswered. Counts only.
+    """
+
+    __tablename__ = "question_stats"
+    __table_args__ = (UniqueConstraint("day", "municipality", "lang", "outcome"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    municipality: Mapped[str | None] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(8))
+    outcome: Mapped[str] = mapped_column(String(16))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SearchStat(Base):
+    """How many searches for offers ran, per day, municipality and offer type. Counts only."""
+
+    __tablename__ = "search_stats"
+    __table_args__ = (UniqueConstraint("day", "municipality", "offer_type"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    municipality: Mapped[str | None] = mapped_column(String(64))
+    offer_type: Mapped[str | None] = mapped_column(String(32))
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -52,7 +52,7 @@ from bot.matching.asking import (
     valid,
 )
 from bot.matching.engine import Match, Result, match
-from bot.matching.stats import count_miss
+from bot.matching.stats import count_miss, record_search
 from bot.referrals import service as referrals
 from bot.users.places import page, search
 
@@ -120,8 +120,10 @@ async def _next(
         return await _next(
             update, context, wanted.back(), new=new, note=fact_error_text(context.t, error)
         )
-    if result.miss is not None:
-        with context.session() as session:
+    need = wanted.need()
+    with context.session() as session:
+        record_search(session, _today(context), need.facts.municipality, need.offer_type)
+        if result.miss is not None:
             count_miss(session, _today(context), result.miss)
     await show(update, views.result_list(context.t, context.services.content, result, 0), new)
     return LISTING

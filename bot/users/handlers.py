@@ -21,6 +21,7 @@ from bot.answers.lookup import example_questions
 from bot.chat.context import LotseContext
 from bot.chat.errors import stale_button
 from bot.chat.keyboards import TOKEN, resolve
+from bot.chat.menu import set_menu
 from bot.chat.send import answer, edit
 from bot.i18n import N_, SUPPORTED_LANGUAGES
 from bot.users import views
@@ -58,6 +59,11 @@ async def _ack(update: Update) -> None:
 async def start(update: Update, context: LotseContext) -> str | int:
     """Greet new users with the language choice, returning users with the main actions."""
     profile = context.profile
+    if profile.is_admin:  # a superadmin new to Lotse, say: their menu has the admin commands
+        data = context.bot_data
+        await set_menu(
+            context.bot, profile.id, profile.language, data.commands, data.admin_commands, True
+        )
     if profile.language_chosen:
         place = name_of(context.services.content, profile.municipality)
         await answer(update, views.welcome_back(context.t, place))
@@ -69,7 +75,10 @@ async def start(update: Update, context: LotseContext) -> str | int:
 async def show_help(update: Update, context: LotseContext) -> int:
     """Explain how Lotse works and list the commands."""
     await _ack(update)
-    await answer(update, views.help_text(context.t, context.bot_data.commands or COMMANDS))
+    commands = context.bot_data.commands or COMMANDS
+    if context.profile.is_admin:
+        commands = (*commands, *context.bot_data.admin_commands)
+    await answer(update, views.help_text(context.t, commands))
     return END
 
 

@@ -14,7 +14,11 @@ ROLES = ("volunteer", "advisor", "coach", "admin")
 
 @dataclass(frozen=True)
 class Profile:
-    """What the handlers may know about the person writing: no name, no message history."""
+    """What the handlers may know about the person writing: no name, no message history.
+
+    `areas` are the municipalities the user administers; a superadmin (ADMIN_USER_IDS)
+    administers all of them and the state-wide content.
+    """
 
     id: int
     language: str
@@ -22,19 +26,46 @@ class Profile:
     roles: frozenset[str]
     is_new: bool = False
     language_chosen: bool = True
+    areas: frozenset[str] = frozenset()
+    superadmin: bool = False
 
     def has(self, role: str) -> bool:
         return role in self.roles or "admin" in self.roles
 
+    @property
+    def is_admin(self) -> bool:
+        return self.superadmin or bool(self.areas)
 
-def _profile(user: User, default_language: str, is_new: bool = False) -> Profile:
+    @property
+    def managed(self) -> frozenset[str] | None:
+        """The municipalities this user administers; None: all, and state-wide content."""
+        return None if self.superadmin else self.areas
+
+    def manages(self, municipality: str | None) -> bool:
+        """Say if this user administers `municipality` (None: state-wide, superadmins only)."""
+        if self.superadmin:
+            return True
+        return municipality is not None and municipality in self.areas
+
+
+def admin_areas(user: User) -> frozenset[str]:
+    """Return the municipalities a user holds the admin role for."""
+    return frozenset(r.municipality for r in user.roles if r.role == "admin" and r.municipality)
+
+
+def _profile(
+    user: User, default_language: str, is_new: bool = False, superadmin: bool = False
+) -> Profile:
+    roles = user.role_names | {"admin"} if superadmin else user.role_names
     return Profile(
         id=user.id,
         language=user.language or default_language,
         municipality=user.municipality,
-        roles=user.role_names,
+        roles=frozenset(roles),
         is_new=is_new,
         language_chosen=user.language is not None,
+        areas=admin_areas(user),
+        superadmin=superadmin,
     )
 
 
@@ -46,7 +77,7 @@ def get_profile(
     admin_ids: frozenset[int] = frozenset(),
     username: str | None = None,
 ) -> Profile:
-    """Return the user's profile, creating the user (with admin role if configured).
+    """Return the user's profile, creating the user; ids in admin_ids are superadmins.
 
     A coach's Telegram username is kept as their handle (offers name coaches by it); nobody
     else's is stored.
@@ -56,8 +87,6 @@ def get_profile(
     if user is None:
         user = User(id=user_id, active=True)
         session.add(user)
-    if user_id in admin_ids and "admin" not in user.role_names:
-        user.roles.append(UserRole(role="admin"))
     if not user.active:
         user.active = True
     handle = username.lower() if username and "coach" in user.role_names else None
@@ -68,7 +97,7 @@ def get_profile(
             )
         user.handle = handle
     session.flush()
-    return _profile(user, default_language, is_new)
+    return _profile(user, default_language, is_new, superadmin=user_id in admin_ids)
 
 
 def coach_by_handle(session: Session, handle: str | None) -> int | None:
@@ -94,14 +123,31 @@ def set_municipality(session: Session, user_id: int, municipality: str | None) -
     session.add(user)
 
 
-def grant_role(session: Session, user_id: int, role: str) -> None:
-    """Give the user a role (idempotent)."""
+def grant_role(session: Session, user_id: int, role: str, municipality: str = "") -> bool:
+    """Give the user a role for a municipality ("" for none); say if it is new."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     user = session.get(User, user_id) or User(id=user_id, active=True)
     session.add(user)
-    if role not in user.role_names:
-        user.roles.append(UserRole(role=role))
+    if any(r.role == role and r.municipality == municipality for r in user.roles):
+        return False
+    user.roles.append(UserRole(role=role, municipality=municipality))
+    session.flush()
+    return True
+
+
+def revoke_role(session: Session, user_id: int, role: str, municipality: str | None) -> int:
+    """Take a role away (for one municipality, or for all with None); return how many rows."""
+    user = session.get(User, user_id)
+    if user is None:
+        return 0
+    gone = [r for r in user.roles if r.role == role and municipality in (None, r.municipality)]
+    for row in gone:
+        user.roles.remove(row)
+    if role == "coach" and gone and "coach" not in user.role_names:
+        user.handle = None
+    session.flush()
+    return len(gone)
 
 
 def language_of(session: Session, user_id: int, default: str) -> str:

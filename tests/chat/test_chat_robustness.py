@@ -13,6 +13,7 @@ from bot.chat.render import MAX_MESSAGE, utf16_len
 from bot.chat.transport import FakeRequest, UpdateFactory
 from bot.i18n import RLM, SUPPORTED_LANGUAGES
 from bot.services import Services
+from bot.users.service import grant_role, set_language
 
 
 def entry(entry_id: str, texts: dict[str, tuple[str, str]], **fields) -> FaqEntry:
@@ -153,7 +154,40 @@ async def test_post_init_sets_a_command_menu_for_every_language(running, service
         "appointment",
         "appointments",
         "settings",
+        "questions",
     ]
+
+
+async def test_admins_get_the_admin_commands_in_their_own_chats_menu(
+    running, services, admin_id: int
+) -> None:
+    with services.db.session() as session:
+        grant_role(session, 77, "admin", "koeln")
+        set_language(session, 77, "de")
+    app, request = await running(services)
+    [menu] = [c for c in request.of("setMyCommands") if c.get("scope")]
+    assert menu["scope"] == {"type": "chat", "chat_id": 77}
+    names = [c["command"] for c in menu["commands"]]
+    assert names[:2] == ["start", "help"]
+    assert names[-11:] == [
+        "invite",
+        "users",
+        "export",
+        "unanswered",
+        "history",
+        "new",
+        "edit",
+        "hide",
+        "unhide",
+        "variant",
+        "stats",
+    ]
+    admin = Chat(app, request, UpdateFactory(user_id=77, language_code="de"))
+    [help_text] = await admin.send("/help")
+    assert "/invite" in help_text.text and "/stats" in help_text.text
+    volunteer = Chat(app, request, UpdateFactory(user_id=78, language_code="de"))
+    [plain] = await volunteer.send("/help")
+    assert "/invite" not in plain.text
 
 
 async def test_a_failing_set_my_commands_is_logged_and_not_fatal(

@@ -136,14 +136,6 @@ async def test_help_explains_and_lists_the_commands(chat_with, services: Service
         assert command in reply.text
 
 
-async def test_an_admin_named_in_the_settings_gets_the_admin_role(
-    chat_with, services: Services, stored_user, admin_id: int
-) -> None:
-    chat = await chat_with(services, user_id=admin_id)
-    await chat.send("/start")
-    assert "admin" in stored_user(admin_id).role_names
-
-
 async def test_an_arabic_user_is_set_up_and_answered_in_arabic(
     chat_with, services: Services, stored_user
 ) -> None:

@@ -1,0 +1,1 @@
+"""Administration: roles and invitations, content editing, unanswered questions, statistics."""
