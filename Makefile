@@ -66,6 +66,7 @@ bench: install-dev compile
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/reminders.py
 	$(BIN)/python bench/stats.py
+	$(BIN)/python bench/retention.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +13,7 @@ from bot.cli.parser import EXIT_USAGE, build_parser
 from bot.cli.person import cmd_check, cmd_match
 from bot.cli.run import cmd_ask, cmd_console, cmd_run
 from bot.config import ConfigError, load_settings
+from bot.privacy.logs import configure as configure_logging
 
 COMMANDS = {
     "run": cmd_run,
@@ -34,13 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"lotse: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    logging.basicConfig(
-        level=(args.log_level or settings.log_level).upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its URLs contain the bot token
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # No message texts, names or user ids in the logs (bot/privacy/logs.py).
+    configure_logging((args.log_level or settings.log_level).upper(), settings.log_key)
     try:
         return COMMANDS[args.command](args, settings)
     except ContentError as exc:

@@ -15,19 +15,16 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
-from bot.admin import audit
 from bot.admin import handlers as admin
 from bot.admin import stats_handlers as statistics
-from bot.admin.invitations import prune as prune_invitations
 from bot.admin.people import admin_languages
 from bot.answers import handlers as answers
-from bot.answers.unanswered import prune_unanswered
 from bot.appointments import handlers as appointments
-from bot.appointments.service import prune as prune_appointments
 from bot.chat.context import CONTEXT_TYPES, LotseContext
 from bot.chat.conversation import final
 from bot.chat.errors import on_error, stale_button, unknown_command
@@ -35,12 +32,12 @@ from bot.chat.menu import set_menu
 from bot.chat.transport import DUMMY_TOKEN, FakeRequest
 from bot.eligibility import handlers as eligibility
 from bot.handover import handlers as handover
-from bot.handover.service import prune as prune_handovers
 from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.matching import handlers as matching
 from bot.matching.asking import forget_expired
+from bot.privacy import handlers as privacy
+from bot.privacy.logs import remember
 from bot.referrals import handlers as referrals
-from bot.referrals.service import prune as prune_referrals
 from bot.services import Services
 from bot.users import handlers as users
 
@@ -49,8 +46,10 @@ log = logging.getLogger(__name__)
 CONTENT_REFRESH = timedelta(minutes=1)
 #: The handler group of presses without callback data: before every slice's group.
 EMPTY_PRESSES = -100
-#: How often old unanswered questions are deleted.
-RETENTION_RUN = timedelta(hours=6)
+#: The group of the handler that tells the log redactor about each update: the very first.
+FIRST = -1000
+#: How often the retention periods are applied (and at start, so missed days catch up).
+RETENTION_RUN = timedelta(days=1)
 
 #: The slices with Telegram handlers, in the order their handlers are tried (and their
 #: commands are listed). The eligibility check and the search for offers add their
@@ -64,6 +63,7 @@ SLICES = (
     admin,
     statistics,
     handover,
+    privacy,
     answers,
 )
 
@@ -95,6 +95,8 @@ def build_application(
     app.bot_data.services = services
     app.bot_data.commands = tuple(commands())
     app.bot_data.admin_commands = tuple(admin_commands())
+    # Before anything else: what the logs must not show of this update.
+    app.add_handler(TypeHandler(Update, _remember), FIRST)
     # First: presses without callback data (PTB lets them match every pattern).
     # (in a group before every slice's, so that no slice sees them).
     app.add_handler(
@@ -110,9 +112,19 @@ def build_application(
         app.job_queue.run_repeating(
             refresh_content, interval=CONTENT_REFRESH, first=CONTENT_REFRESH
         )
-        app.job_queue.run_repeating(apply_retention, interval=RETENTION_RUN, first=30)
+        app.job_queue.run_repeating(privacy.apply_retention, interval=RETENTION_RUN, first=30)
         app.job_queue.run_repeating(forget_handovers, interval=timedelta(minutes=1), first=60)
     return app
+
+
+async def _remember(update: Update, _context: LotseContext) -> None:
+    """Tell the log redactor whose update this is and what in it must not be logged."""
+    user, message = update.effective_user, update.effective_message
+    texts = [message.text, message.caption] if message else []
+    if message and message.document:
+        texts.append(message.document.file_name)
+    names = [user.first_name, user.last_name, user.username] if user else []
+    remember(user.id if user else None, texts, names)
 
 
 async def refresh_content(context: LotseContext) -> None:
@@ -124,29 +136,6 @@ async def forget_handovers(context: LotseContext) -> None:
     """Drop the facts of finished checks that were not used for a search in time."""
     for store in context.application.user_data.values():
         forget_expired(store)
-
-
-async def apply_retention(context: LotseContext) -> None:
-    """Delete questions, ended referrals and past appointments older than their periods."""
-    settings, now = context.services.settings, context.services.clock.now()
-    with context.services.db.session() as session:
-        questions = prune_unanswered(session, settings.unanswered_retention_days, now)
-        ended = prune_referrals(session, settings.referral_retention_days, now)
-        passed = prune_appointments(session, settings.appointment_retention_days, now)
-        invites = prune_invitations(session, settings.invitation_retention_days, now)
-        logged = audit.prune(session, settings.audit_retention_days, now)
-        handed = prune_handovers(session, settings.handover_retention_days, now)
-    if questions or ended or passed or invites or logged or handed:
-        log.info(
-            "retention: deleted %s unanswered questions, %s referrals, %s appointments, "
-            "%s invitations, %s audit entries, %s questions asked of a person",
-            questions,
-            ended,
-            passed,
-            invites,
-            logged,
-            handed,
-        )
 
 
 def commands() -> list[tuple[str, str]]:

@@ -45,7 +45,8 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = None
     unanswered_retention_days: int = 90
-    referral_retention_days: int = 365
+    #: Days ended referrals, and a client code's referrals without activity, are kept.
+    referral_retention_days: int = 180
     appointment_retention_days: int = 30
     #: Days a question handed to a person ("Ask a person") is kept, answered or not.
     handover_retention_days: int = 90
@@ -53,6 +54,15 @@ class Settings:
     invitation_ttl_hours: int = 72
     invitation_retention_days: int = 30
     audit_retention_days: int = 365
+    #: Days without using the bot after which a user is asked whether to stay, and days
+    #: after that question without an answer until their data is erased.
+    user_inactive_days: int = 365
+    user_confirm_days: int = 30
+    #: Who is responsible for the data and whom to ask (shown by /privacy).
+    privacy_controller: str | None = None
+    privacy_contact: str | None = None
+    #: The key of the hash that stands for user ids in logs (random per start when unset).
+    log_key: str | None = None
     #: Seconds between the dispatcher's looks for due reminders.
     reminder_tick_seconds: int = 15
     #: Seconds after which a claimed, unsent reminder counts as lost by a dead worker.
@@ -155,13 +165,12 @@ def load_settings(
         kwargs["webhook_listen"] = listen
     if secret := get("WEBHOOK_SECRET"):
         kwargs["webhook_secret"] = secret
-    if days := get("UNANSWERED_RETENTION_DAYS"):
-        kwargs["unanswered_retention_days"] = _int("UNANSWERED_RETENTION_DAYS", days, 1, 3650)
-    if days := get("REFERRAL_RETENTION_DAYS"):
-        kwargs["referral_retention_days"] = _int("REFERRAL_RETENTION_DAYS", days, 1, 3650)
-    if days := get("APPOINTMENT_RETENTION_DAYS"):
-        kwargs["appointment_retention_days"] = _int("APPOINTMENT_RETENTION_DAYS", days, 1, 3650)
     for name, key, high in (
+        ("UNANSWERED_RETENTION_DAYS", "unanswered_retention_days", 3650),
+        ("REFERRAL_RETENTION_DAYS", "referral_retention_days", 3650),
+        ("APPOINTMENT_RETENTION_DAYS", "appointment_retention_days", 3650),
+        ("USER_INACTIVE_DAYS", "user_inactive_days", 3650),
+        ("USER_CONFIRM_DAYS", "user_confirm_days", 365),
         ("INVITATION_TTL_HOURS", "invitation_ttl_hours", 24 * 90),
         ("INVITATION_RETENTION_DAYS", "invitation_retention_days", 3650),
         ("AUDIT_RETENTION_DAYS", "audit_retention_days", 3650),
@@ -175,6 +184,13 @@ def load_settings(
         kwargs["reminder_claim_timeout_seconds"] = _int(
             "REMINDER_CLAIM_TIMEOUT_SECONDS", seconds, 1, 86400
         )
+    for name, key in (
+        ("PRIVACY_CONTROLLER", "privacy_controller"),
+        ("PRIVACY_CONTACT", "privacy_contact"),
+        ("LOG_KEY", "log_key"),
+    ):
+        if value := get(name):
+            kwargs[key] = value
     if level := get("LOG_LEVEL"):
         if level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError("LOG_LEVEL", f"'{level}' is not DEBUG, INFO, WARNING or ERROR")

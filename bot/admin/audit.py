@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import AuditEntry, utcnow
+from bot.db.retention import delete_due
 
 #: How many entries the chat shows at once.
 PAGE = 20
@@ -75,7 +76,9 @@ def about(session: Session, user_id: int) -> list[Logged]:
     ]
 
 
-def prune(session: Session, older_than_days: int, now: datetime | None = None) -> int:
+def prune(
+    session: Session, older_than_days: int, now: datetime | None = None, limit: int | None = None
+) -> int:
     """Delete entries older than the retention period; return how many."""
     cutoff = (now or utcnow()) - timedelta(days=older_than_days)
-    return session.execute(delete(AuditEntry).where(AuditEntry.at < cutoff)).rowcount or 0
+    return delete_due(session, AuditEntry, AuditEntry.at < cutoff, limit)

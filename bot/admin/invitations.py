@@ -12,11 +12,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.admin import audit
 from bot.db.models import Invitation, User
+from bot.db.retention import delete_due
 from bot.users.service import Profile, grant_role, set_municipality
 
 #: The roles an invitation can grant (everyone is a volunteer without one).
@@ -162,10 +163,8 @@ def withdraw(session: Session, profile: Profile, invitation_id: int, now: dateti
     return gone
 
 
-def prune(session: Session, older_than_days: int, now: datetime) -> int:
+def prune(session: Session, older_than_days: int, now: datetime, limit: int | None = None) -> int:
     """Delete invitations used or expired longer ago than the retention period."""
     cutoff = now - timedelta(days=older_than_days)
-    done = session.execute(
-        delete(Invitation).where(or_(Invitation.used_at < cutoff, Invitation.expires_at < cutoff))
-    )
-    return done.rowcount or 0
+    due = or_(Invitation.used_at < cutoff, Invitation.expires_at < cutoff)
+    return delete_due(session, Invitation, due, limit)

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import UnansweredQuestion, utcnow
+from bot.db.retention import delete_due
+from bot.referrals.codes import mask
 
 MAX_TEXT = 1000
 
 
 def record_unanswered(session: Session, text: str, lang: str, municipality: str | None) -> None:
-    """Keep an unanswered question for the admins (never who asked it)."""
-    session.add(
-        UnansweredQuestion(text=text.strip()[:MAX_TEXT], lang=lang, municipality=municipality)
-    )
+    """Keep an unanswered question for the admins (never who asked it, nor contact details)."""
+    kept = mask(text.strip())[:MAX_TEXT]
+    session.add(UnansweredQuestion(text=kept, lang=lang, municipality=municipality))
 
 
 def recent_unanswered(session: Session, limit: int = 50) -> list[UnansweredQuestion]:
@@ -25,10 +26,9 @@ def recent_unanswered(session: Session, limit: int = 50) -> list[UnansweredQuest
     return list(session.scalars(query))
 
 
-def prune_unanswered(session: Session, older_than_days: int, now: datetime | None = None) -> int:
+def prune_unanswered(
+    session: Session, older_than_days: int, now: datetime | None = None, limit: int | None = None
+) -> int:
     """Delete unanswered questions older than the retention period; return how many."""
     cutoff = (now or utcnow()) - timedelta(days=older_than_days)
-    result = session.execute(
-        delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)
-    )
-    return result.rowcount or 0
+    return delete_due(session, UnansweredQuestion, UnansweredQuestion.created_at < cutoff, limit)

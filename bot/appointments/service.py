@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Appointment, Participant, Reminder, User
+from bot.db.retention import delete_due
 
 PLANNED, CANCELLED = "planned", "cancelled"
 PENDING, CLAIMED, SENT, DROPPED, FAILED = "pending", "claimed", "sent", "dropped", "failed"
@@ -258,17 +259,22 @@ def replan_user(session: Session, user_id: int, now: datetime, tz: ZoneInfo) -> 
         plan(session, appointment, now, tz)
 
 
-def prune(session: Session, older_than_days: int, now: datetime) -> int:
+def prune(session: Session, older_than_days: int, now: datetime, limit: int | None = None) -> int:
     """Delete appointments (with participants and reminders) that ended long enough ago."""
     cutoff = now - timedelta(days=older_than_days)
-    old = select(Appointment.id).where(Appointment.starts_at < cutoff)
-    ids = list(session.scalars(old))
-    if not ids:
-        return 0
-    session.execute(delete(Reminder).where(Reminder.appointment_id.in_(ids)))
-    session.execute(delete(Participant).where(Participant.appointment_id.in_(ids)))
-    session.execute(delete(Appointment).where(Appointment.id.in_(ids)))
-    session.execute(
-        delete(Reminder).where(Reminder.appointment_id.is_(None), Reminder.due_at < cutoff)
-    )
+    old = select(Appointment.id).where(Appointment.starts_at < cutoff).order_by(Appointment.id)
+    ids = list(session.scalars(old.limit(limit) if limit else old))
+    if ids:
+        session.execute(delete(Reminder).where(Reminder.appointment_id.in_(ids)))
+        session.execute(delete(Participant).where(Participant.appointment_id.in_(ids)))
+        session.execute(delete(Appointment).where(Appointment.id.in_(ids)))
     return len(ids)
+
+
+def prune_agendas(
+    session: Session, older_than_days: int, now: datetime, limit: int | None = None
+) -> int:
+    """Delete coaches' morning agendas (reminders of no appointment) as old as past ones."""
+    cutoff = now - timedelta(days=older_than_days)
+    agendas = and_(Reminder.appointment_id.is_(None), Reminder.due_at < cutoff)
+    return delete_due(session, Reminder, agendas, limit)

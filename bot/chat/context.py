@@ -76,6 +76,7 @@ class LotseContext(CallbackContext[ExtBot, dict, dict, BotData]):
                     default_language=default,
                     admin_ids=settings.admin_user_ids,
                     username=self._username,
+                    now=self.services.clock.now(),
                 )
         return self._profile
 

@@ -35,6 +35,25 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: What erasing a user (/delete_me, or after a year without use) does to a column that
+#: refers to them: delete the row, forget them (the column becomes NULL), or transfer the
+#: row to an admin of its municipality (deleted when nobody can take it over).
+DELETE, FORGET, TRANSFER = "delete", "forget", "transfer"
+ERASURE = "erasure"
+
+
+def user_ref(policy: str, ondelete: str | None = None, **kwargs: Any) -> Any:
+    """A column that refers to a user (users.id), with what erasing that user does to it.
+
+    Every reference to a user is declared this way, so the erasure and the data export
+    (bot/privacy) cover a table added later without being told about it.
+    """
+    ondelete = ondelete or ("CASCADE" if policy == DELETE else "SET NULL")
+    return mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete=ondelete), info={ERASURE: policy}, **kwargs
+    )
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A moment: stored in UTC, always read back aware (SQLite keeps no time zone)."""
 
@@ -80,6 +99,10 @@ class User(Base):
     #: An advisor who takes questions the bot could not answer ("Ask a person").
     takes_questions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: When the user last used the bot (to the day), and when they were asked, after a
+    #: long time without use, whether they want to stay (erased if they do not answer).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    stay_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -98,9 +121,7 @@ class UserRole(Base):
 
     __tablename__ = "user_roles"
 
-    user_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = user_ref(DELETE, primary_key=True)
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
     municipality: Mapped[str] = mapped_column(
         String(64), primary_key=True, default="", server_default=""
@@ -117,15 +138,12 @@ class Invitation(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(16))
     municipality: Mapped[str] = mapped_column(String(64), default="")
-    created_by: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    #: An invitation of an erased admin goes with them (it could still be used otherwise).
+    created_by: Mapped[int | None] = user_ref(DELETE, "SET NULL", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    used_by: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    used_by: Mapped[int | None] = user_ref(FORGET, index=True)
 
 
 class AuditEntry(Base):
@@ -135,14 +153,10 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    actor_id: Mapped[int | None] = user_ref(FORGET, index=True)
     action: Mapped[str] = mapped_column(String(32))
     #: The user the action was about (a role granted to them, say).
-    subject_id: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    subject_id: Mapped[int | None] = user_ref(FORGET, index=True)
     municipality: Mapped[str | None] = mapped_column(String(64))
     #: What was changed: a role name, "faq:some-id", a content version.
     target: Mapped[str | None] = mapped_column(String(140))
@@ -211,9 +225,7 @@ class ContentEntryVersion(Base):
     action: Mapped[str] = mapped_column(String(16))
     #: seed | import | upload | edit | rollback | unanswered | handover
     origin: Mapped[str] = mapped_column(String(16))
-    author_id: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    author_id: Mapped[int | None] = user_ref(FORGET, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -240,18 +252,14 @@ class Handover(Base):
     __tablename__ = "handovers"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    asker_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    asker_id: Mapped[int] = user_ref(DELETE, index=True)
     question: Mapped[str] = mapped_column(Text)
     lang: Mapped[str] = mapped_column(String(8))
     municipality: Mapped[str | None] = mapped_column(String(64), index=True)
     share_identity: Mapped[bool] = mapped_column(Boolean, default=False)
     #: open | taken | answered | closed
     state: Mapped[str] = mapped_column(String(16), default="open", index=True)
-    taken_by: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    taken_by: Mapped[int | None] = user_ref(FORGET, index=True)
     answer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -337,12 +345,9 @@ class Referral(Base):
     offer_type: Mapped[str] = mapped_column(String(32))
     municipality: Mapped[str | None] = mapped_column(String(64))
     client_code: Mapped[str] = mapped_column(String(16), index=True)
-    advisor_id: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    coach_id: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    #: The advisor's client codes pass to an admin of the municipality when they are erased.
+    advisor_id: Mapped[int | None] = user_ref(TRANSFER, index=True)
+    coach_id: Mapped[int | None] = user_ref(FORGET, index=True)
     note: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -368,9 +373,7 @@ class Appointment(Base):
     referral_id: Mapped[int | None] = mapped_column(
         ForeignKey("referrals.id", ondelete="SET NULL"), index=True
     )
-    created_by: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    created_by: Mapped[int | None] = user_ref(FORGET, index=True)
     state: Mapped[str] = mapped_column(String(16), default="planned")
     #: Bumped on every move (the calendar file's SEQUENCE).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -393,9 +396,7 @@ class Participant(Base):
     appointment_id: Mapped[int] = mapped_column(
         ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True
     )
-    user_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    user_id: Mapped[int] = user_ref(DELETE, primary_key=True, index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     appointment: Mapped[Appointment] = relationship(back_populates="participants")
 
@@ -411,9 +412,7 @@ class Reminder(Base):
     __table_args__ = (UniqueConstraint("user_id", "key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = user_ref(DELETE, index=True)
     appointment_id: Mapped[int | None] = mapped_column(
         ForeignKey("appointments.id", ondelete="CASCADE"), index=True
     )

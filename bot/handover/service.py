@@ -12,10 +12,12 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, delete, exists, or_, select, true, update
+from sqlalchemy import and_, exists, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Handover, User, UserRole, utcnow
+from bot.db.retention import delete_due
+from bot.referrals.codes import mask
 
 OPEN, TAKEN, ANSWERED, CLOSED = "open", "taken", "answered", "closed"
 #: How long a question (as asked) and an answer may be.
@@ -109,7 +111,7 @@ def create(
     """Store a question handed to the advisors (open until one takes it)."""
     handover = Handover(
         asker_id=asker_id,
-        question=question.strip()[:QUESTION_MAX],
+        question=mask(question.strip())[:QUESTION_MAX],
         lang=lang,
         municipality=municipality,
         share_identity=share_identity,
@@ -261,8 +263,9 @@ def release_taken(session: Session) -> int:
     return done.rowcount or 0
 
 
-def prune(session: Session, older_than_days: int, now: datetime | None = None) -> int:
+def prune(
+    session: Session, older_than_days: int, now: datetime | None = None, limit: int | None = None
+) -> int:
     """Delete questions asked longer ago than the retention period; return how many."""
     cutoff = (now or utcnow()) - timedelta(days=older_than_days)
-    done = session.execute(delete(Handover).where(Handover.created_at < cutoff))
-    return done.rowcount or 0
+    return delete_due(session, Handover, Handover.created_at < cutoff, limit)

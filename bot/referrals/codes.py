@@ -17,10 +17,20 @@ PHONE_DIGITS = 6
 
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 _PHONE = re.compile(r"\+?\d[\d\s/().-]{4,}\d")
+EMAIL, PHONE, NAME = "[e-mail]", "[phone]", "[name]"
+#: An e-mail address as it is cut out of a text, and dates that are no phone numbers.
+_MAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 _CODE = re.compile(rf"[A-Za-z0-9](?:[A-Za-z0-9-]{{0,{CODE_MAX - 1}}})")
 #: Forms of address that name a person ("Herr Ahmadi", "Mrs Smith", "السيد").
 _ADDRESS = re.compile(
     r"\b(herr|frau|hr|fr|mr|mrs|ms|miss|monsieur|madame|mme|bay|bayan|гн|г-н|г-жа|пан|пані)\b\.?\s+\w",
+    re.IGNORECASE,
+)
+#: The same forms of address with the name that follows them (for masking).
+_NAMED = re.compile(
+    r"\b(herr|frau|hr|fr|mr|mrs|ms|miss|monsieur|madame|mme|bay|bayan|гн|г-н|г-жа|пан|пані)\b\.?"
+    r"\s+\w[\w-]*",
     re.IGNORECASE,
 )
 
@@ -44,6 +54,28 @@ def _personal(text: str) -> str | None:
     if _digits(text) >= PHONE_DIGITS:
         return "phone"
     return None
+
+
+def _phone(match: re.Match[str]) -> str:
+    found = match.group()
+    if _DATE.fullmatch(found.strip()) or len(re.sub(r"\D", "", found)) < PHONE_DIGITS:
+        return found
+    return PHONE
+
+
+def _address(match: re.Match[str]) -> str:
+    return match.group(1) + " " + NAME
+
+
+def mask(text: str) -> str:
+    """Replace e-mail addresses, phone numbers and "Herr/Frau X" in a text kept for others.
+
+    For texts Lotse keeps that users typed freely (unanswered questions, questions handed to
+    a person): the meaning stays, the contact details and names do not.
+    """
+    text = _MAIL.sub(EMAIL, text)
+    text = _PHONE.sub(_phone, text)
+    return _NAMED.sub(_address, text)
 
 
 def client_code(raw: str) -> str:

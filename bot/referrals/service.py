@@ -13,11 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.catalog.schema import Content, Offer
-from bot.db.models import Referral, utcnow
+from bot.db.models import Appointment, Referral, utcnow
+from bot.db.retention import delete_due
 
 REQUESTED, ACCEPTED, DECLINED = "requested", "accepted", "declined"
 STARTED, COMPLETED, DROPPED = "started", "completed", "dropped"
@@ -251,10 +252,27 @@ def listing(session: Session, actor: Actor) -> list[Referral]:
     return sorted(found, key=lambda r: r.state not in OPEN)
 
 
-def prune(session: Session, older_than_days: int, now: datetime | None = None) -> int:
-    """Delete referrals that ended longer ago than the retention period; return how many."""
+def prune(
+    session: Session, older_than_days: int, now: datetime | None = None, limit: int | None = None
+) -> int:
+    """Delete what the retention period is over for; return how many referrals.
+
+    That is referrals that ended longer ago, and every referral of a client code (an
+    advisor's) that has seen no activity for as long: no referral of the code changed and
+    no appointment for it since.
+    """
     cutoff = (now or utcnow()) - timedelta(days=older_than_days)
-    done = session.execute(
-        delete(Referral).where(Referral.closed_at.is_not(None), Referral.closed_at < cutoff)
+    same = aliased(Referral)
+    active = select(same.id).where(
+        same.advisor_id == Referral.advisor_id,
+        same.client_code == Referral.client_code,
+        same.updated_at >= cutoff,
     )
-    return done.rowcount or 0
+    booked = select(Appointment.id).where(
+        Appointment.created_by == Referral.advisor_id,
+        Appointment.client_code == Referral.client_code,
+        Appointment.starts_at >= cutoff,
+    )
+    ended = and_(Referral.closed_at.is_not(None), Referral.closed_at < cutoff)
+    idle = and_(Referral.updated_at < cutoff, ~active.exists(), ~booked.exists())
+    return delete_due(session, Referral, or_(ended, idle), limit)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import User, UserRole
+from bot.db.models import User, UserRole, utcnow
 
 ROLES = ("volunteer", "advisor", "coach", "admin")
+#: How often the time a user last used the bot is written (it is kept to the day).
+SEEN_STEP = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,13 @@ def get_profile(
     default_language: str,
     admin_ids: frozenset[int] = frozenset(),
     username: str | None = None,
+    now: datetime | None = None,
 ) -> Profile:
     """Return the user's profile, creating the user; ids in admin_ids are superadmins.
 
     A coach's Telegram username is kept as their handle (offers name coaches by it); nobody
-    else's is stored.
+    else's is stored. Using the bot counts as being seen, and answers the question whether
+    to stay that a long time without use brings.
     """
     user = session.get(User, user_id)
     is_new = user is None
@@ -89,6 +94,10 @@ def get_profile(
         session.add(user)
     if not user.active:
         user.active = True
+    now = now or utcnow()
+    if user.last_seen_at is None or now - user.last_seen_at >= SEEN_STEP:
+        user.last_seen_at = now
+        user.stay_asked_at = None
     handle = username.lower() if username and "coach" in user.role_names else None
     if handle != user.handle:
         if handle is not None:  # usernames move between accounts: the newest holder has it

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.catalog.schema import Municipality
 from bot.chat.keyboards import check_button, data, find_button, grid, language_buttons, token
-from bot.chat.render import Button, Reply, bold, directed, embed, esc
+from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator
 from bot.users.places import Page
 
@@ -45,6 +45,7 @@ def welcome(t: Translator) -> Reply:
                 language=language,
             )
         ),
+        privacy_line(t),
     )
     return Reply(text, language_buttons("L", SUPPORTED_LANGUAGES, t.lang))
 
@@ -154,8 +155,16 @@ def welcome_back(t: Translator, municipality: str | None) -> Reply:
         esc(t("Municipality: {municipality}", municipality=_place(t, municipality))),
         "",
         esc(t("Just type your question, or change your settings:")),
+        privacy_line(t),
     )
     return Reply(text, (menu_row(t), (check_button(t), find_button(t))))
+
+
+def privacy_line(t: Translator) -> str:
+    """The pointer to /privacy that every greeting ends with."""
+    return italic(
+        t("What Lotse stores about you, and how to see or erase it: {command}", command="/privacy")
+    )
 
 
 def menu_row(t: Translator) -> tuple[Button, ...]:

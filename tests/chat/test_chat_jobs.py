@@ -7,11 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.app import apply_retention, refresh_content
+from bot.app import refresh_content
 from bot.catalog.loader import load_content
 from bot.catalog.store import save_content
 from bot.chat.context import LotseContext
 from bot.db.models import Referral, UnansweredQuestion, utcnow
+from bot.privacy.handlers import apply_retention
 from bot.services import Services
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
@@ -41,13 +42,18 @@ async def test_the_retention_job_deletes_old_unanswered_questions(services: Serv
         assert [q.text for q in session.scalars(select(UnansweredQuestion))] == ["y"]
 
 
-async def test_the_retention_job_deletes_referrals_a_year_after_they_ended(
+async def test_the_retention_job_deletes_ended_referrals_and_idle_client_codes(
     services: Services, running
 ):
     app, _ = await running(services)
-    old = utcnow() - timedelta(days=400)
+    old, recent = utcnow() - timedelta(days=181), utcnow() - timedelta(days=179)
     with services.db.session() as session:
-        for code, closed in (("A1", old), ("A2", utcnow()), ("A3", None)):
+        for code, closed, touched in (
+            ("A1", old, old),  # ended long ago
+            ("A2", utcnow(), utcnow()),  # ended today
+            ("A3", None, recent),  # running, with recent activity
+            ("A4", None, old),  # running, but nothing happened for the whole period
+        ):
             session.add(
                 Referral(
                     offer_id="koeln-coaching-kalk",
@@ -55,7 +61,7 @@ async def test_the_retention_job_deletes_referrals_a_year_after_they_ended(
                     client_code=code,
                     state="dropped" if closed else "accepted",
                     created_at=old,
-                    updated_at=old,
+                    updated_at=touched,
                     closed_at=closed,
                 )
             )

@@ -155,6 +155,10 @@ async def test_post_init_sets_a_command_menu_for_every_language(running, service
         "appointments",
         "settings",
         "questions",
+        "privacy",
+        "mydata",
+        "delete_me",
+        "client",
     ]
 
 

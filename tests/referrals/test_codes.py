@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.referrals.codes import NOTE_MAX, Refused, client_code, note
+from bot.referrals.codes import NOTE_MAX, Refused, client_code, mask, note
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,21 @@ def test_a_note_keeps_its_text_but_no_contact_details_or_names() -> None:
         with pytest.raises(Refused) as refused:
             note(text)
         assert refused.value.code == why, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Frau Karimi hat angerufen", "Frau [name] hat angerufen"),
+        ("Ruf an: 0221 123 4567!", "Ruf an: [phone]!"),
+        ("+49 176 12345678", "[phone]"),
+        ("Mail an a.b@web.de, bitte", "Mail an [e-mail], bitte"),
+        (
+            "Kurs ab 2027-01-10 oder 10.01.2027, Raum 12",
+            "Kurs ab 2027-01-10 oder 10.01.2027, Raum 12",
+        ),
+        ("Wer darf bei Durchstarten mitmachen?", "Wer darf bei Durchstarten mitmachen?"),
+    ],
+)
+def test_a_free_text_kept_for_others_loses_contact_details_and_names(text: str, kept: str):
+    assert mask(text) == kept
