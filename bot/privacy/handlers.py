@@ -3,6 +3,7 @@ users who have not used Lotse for a long time (see privacy.mmd)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -14,6 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.appointments import views as appointment_views
 from bot.chat.context import LotseContext
+from bot.chat.menu import set_menu
 from bot.chat.send import answer, edit, push
 from bot.db.models import Appointment
 from bot.i18n import N_, translator
@@ -114,10 +116,12 @@ async def erasure_pressed(update: Update, context: LotseContext) -> None:
     if context.matches[0].group(1) == "n":
         await edit(update, views.kept(t))
         return
-    me = context.profile.id
+    me, was_admin = context.profile.id, context.profile.is_admin
     with context.session() as session:
         done = erase_user(session, me, context.services.clock.now())
     context.application.drop_user_data(me)
+    if was_admin and not context.profile.superadmin:  # their own menu had the admin commands
+        await set_menu(context.bot, me, t.lang, (), (), admin=False)
     log.info(
         "a user erased their data (%s rows transferred, %s dropped)", done.transferred, done.dropped
     )
@@ -229,7 +233,8 @@ async def apply_retention(context: LotseContext) -> None:
     """Delete what is due, erase who did not answer, ask who has been away; log counts only."""
     services = context.services
     settings, now = services.settings, services.clock.now()
-    outcome = run_retention(services.db, settings, now)
+    # In a worker thread: a long backlog takes seconds, and the bot keeps answering meanwhile.
+    outcome = await asyncio.to_thread(run_retention, services.db, settings, now)
     for done in outcome.erased:
         await tell_left(context, done)
     default = settings.default_language

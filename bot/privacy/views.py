@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from bot.admin.views import role_name
 from bot.appointments.views import short
 from bot.chat.keyboards import data
 from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
@@ -133,7 +134,8 @@ def notice(t: Translator, settings: Settings) -> Reply:
 
 def summary(t: Translator, profile: dict, counts: dict[str, int], place: str) -> Reply:
     """What /mydata says in the chat before the file."""
-    roles = ", ".join(sorted({r["role"] for r in profile["roles"]})) or t("volunteer")
+    held = sorted({r["role"] for r in profile["roles"]}) or ["volunteer"]
+    roles = ", ".join(role_name(t, role) for role in held)
     lines = [
         bold(t("What Lotse stores about you")),
         esc(t("Telegram user id: {id}", id=profile["telegram_user_id"])),

@@ -338,3 +338,13 @@ async def test_client_delete_in_arabic(world) -> None:
     assert done.text.lstrip(RLM) == ar(
         "The client code {code} and all its records have been erased.", code="B22"
     )
+
+
+async def test_an_admin_who_erases_themselves_loses_the_admin_menu_of_their_chat(world) -> None:
+    services, chat, _ = world
+    admin = chat(KOELN_ADMIN)
+    await _erase(admin)
+    [removed] = admin.request.of("deleteMyCommands")
+    assert removed["scope"] == {"type": "chat", "chat_id": KOELN_ADMIN}
+    with services.db.session() as session:  # Köln's referrals of the erased admin: dropped
+        assert session.scalar(select(Referral).where(Referral.client_code == "C33")) is None

@@ -93,6 +93,8 @@ async def test_no_typed_text_name_or_user_id_reaches_the_logs(
     await volunteer.send(f"/nonsense {MARK}9")
     await volunteer.send_file(f"{MARK}10.yaml", f"faq: {MARK}11".encode())
     await volunteer.send("/mydata")
+    await volunteer.send("/municipality")
+    await volunteer.send(f"Kö{MARK}16")
     # A check with a typed answer; a search; a referral with a note.
     await volunteer.send("/check")
     await volunteer.send(f"{MARK}12 Jahre")
