@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.chat.driver import Chat, Sent
 from bot.i18n import translator
+from bot.services import Services
+from bot.users.service import grant_role, set_language, set_municipality
 
 STALE = translator("de")(
     "This button no longer works. Please use /start or ask your question again."
@@ -24,3 +28,13 @@ async def to_list(
         await chat.press(data=f"S:4:g:{lang}")
     [listed] = await chat.press(data="S:4:d")
     return listed
+
+
+def seat(services: Services, people: Iterable[tuple[int, str | None, str, str]]) -> None:
+    """Store users as (id, role or None, municipality, language): the role is for that place."""
+    for user_id, role, town, lang in people:
+        with services.db.session() as session:
+            if role:
+                grant_role(session, user_id, role, town)
+            set_language(session, user_id, lang)
+            set_municipality(session, user_id, town)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from flows import KALK, to_list
+from flows import KALK, seat, to_list
 from sqlalchemy import func, select
 
 from bot.admin import editor_handlers
@@ -22,7 +22,7 @@ from bot.chat.transport import UpdateFactory
 from bot.db.models import AuditEntry, ContentEntryVersion, ContentVersion, UnansweredQuestion
 from bot.i18n import translator
 from bot.services import Services
-from bot.users.service import grant_role, revoke_role, set_language, set_municipality
+from bot.users.service import revoke_role
 
 KOELN_ADMIN, BONN_ADMIN, ADVISOR, VOLUNTEER = 31, 32, 33, 34
 NOT_ADMIN = "Only the admins of Lotse can do that."
@@ -48,18 +48,16 @@ class Office:
 
 @pytest.fixture
 async def office(running, services: Services, admin_id: int) -> Office:
-    for user_id, role, town, lang in (
-        (KOELN_ADMIN, "admin", "koeln", "en"),
-        (BONN_ADMIN, "admin", "bonn", "en"),
-        (ADVISOR, "advisor", "koeln", "en"),
-        (VOLUNTEER, None, "koeln", "de"),
-        (admin_id, None, "koeln", "en"),
-    ):
-        with services.db.session() as session:
-            if role:
-                grant_role(session, user_id, role, town)
-            set_language(session, user_id, lang)
-            set_municipality(session, user_id, town)
+    seat(
+        services,
+        (
+            (KOELN_ADMIN, "admin", "koeln", "en"),
+            (BONN_ADMIN, "admin", "bonn", "en"),
+            (ADVISOR, "advisor", "koeln", "en"),
+            (VOLUNTEER, None, "koeln", "de"),
+            (admin_id, None, "koeln", "en"),
+        ),
+    )
     app, request = await running(services)
 
     def chat(user_id: int, lang: str = "en") -> Chat:

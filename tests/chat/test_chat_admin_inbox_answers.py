@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from flows import seat
 from sqlalchemy import func, select
 
 from bot.chat.driver import Chat, Sent
@@ -18,7 +19,6 @@ from bot.db.models import AuditEntry, ContentVersion, Handover, User
 from bot.handover import service as s
 from bot.i18n import translator
 from bot.services import Services
-from bot.users.service import grant_role, set_language, set_municipality
 
 KOELN_ADMIN, BONN_ADMIN, ADVISOR, VOLUNTEER, ARABIC = 41, 42, 43, 44, 45
 NOT_ADMIN = "Only the admins of Lotse can do that."
@@ -47,20 +47,19 @@ class Office:
 
 @pytest.fixture
 async def office(running, services: Services, admin_id: int) -> Office:
-    for user_id, role, town, lang in (
-        (KOELN_ADMIN, "admin", "koeln", "en"),
-        (BONN_ADMIN, "admin", "bonn", "en"),
-        (ADVISOR, "advisor", "koeln", "en"),
-        (VOLUNTEER, None, "koeln", "de"),
-        (ARABIC, None, "koeln", "ar"),
-        (admin_id, None, "koeln", "en"),
-    ):
-        with services.db.session() as session:
-            if role:
-                grant_role(session, user_id, role, town)
-            set_language(session, user_id, lang)
-            set_municipality(session, user_id, town)
-            session.get(User, user_id).takes_questions = role == "advisor"
+    seat(
+        services,
+        (
+            (KOELN_ADMIN, "admin", "koeln", "en"),
+            (BONN_ADMIN, "admin", "bonn", "en"),
+            (ADVISOR, "advisor", "koeln", "en"),
+            (VOLUNTEER, None, "koeln", "de"),
+            (ARABIC, None, "koeln", "ar"),
+            (admin_id, None, "koeln", "en"),
+        ),
+    )
+    with services.db.session() as session:
+        session.get(User, ADVISOR).takes_questions = True
     app, request = await running(services)
 
     def chat(user_id: int, lang: str = "en") -> Chat:
