@@ -38,3 +38,19 @@ def seat(services: Services, people: Iterable[tuple[int, str | None, str, str]])
                 grant_role(session, user_id, role, town)
             set_language(session, user_id, lang)
             set_municipality(session, user_id, town)
+
+
+async def walk_to(chat: Chat, wanted: str, limit: int = 30) -> Sent:
+    """Press Keep, Skip or the suggestion until the dialog shows `wanted`; return that."""
+    for _ in range(limit):
+        current = chat.latest_with_buttons()
+        assert current is not None
+        if wanted in current.text:
+            return current
+        label = next(
+            label
+            for label in current.labels
+            if label.endswith(("Keep", "Skip", "Use the suggestion"))
+        )
+        await chat.press_on(current, dict(current.buttons)[label])
+    raise AssertionError(f"the dialog never showed {wanted!r}")

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from flows import KALK, seat, to_list
+from flows import KALK, seat, to_list, walk_to
 from sqlalchemy import func, select
 
 from bot.admin import editor_handlers
 from bot.admin.handlers import GROUP
 from bot.answers.unanswered import record_unanswered
 from bot.catalog import history
-from bot.chat.driver import Chat, Sent
+from bot.chat.driver import Chat
 from bot.chat.transport import UpdateFactory
 from bot.db.models import AuditEntry, ContentEntryVersion, ContentVersion, UnansweredQuestion
 from bot.i18n import translator
@@ -90,22 +90,6 @@ def actions(services: Services) -> list[tuple[str, str | None, str | None]]:
             )
         )
         return [tuple(row) for row in rows]
-
-
-async def walk_to(chat: Chat, wanted: str, limit: int = 30) -> Sent:
-    """Press Keep, Skip or the suggestion until the dialog shows `wanted`; return that."""
-    for _ in range(limit):
-        current = chat.latest_with_buttons()
-        assert current is not None
-        if wanted in current.text:
-            return current
-        label = next(
-            label
-            for label in current.labels
-            if label.endswith(("Keep", "Skip", "Use the suggestion"))
-        )
-        await chat.press_on(current, dict(current.buttons)[label])
-    raise AssertionError(f"the dialog never showed {wanted!r}")
 
 
 async def test_a_new_faq_entry_is_asked_field_by_field_previewed_and_then_answered(

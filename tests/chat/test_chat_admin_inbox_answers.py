@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from flows import seat
+from flows import seat, walk_to
 from sqlalchemy import func, select
 
 from bot.chat.driver import Chat, Sent
@@ -131,22 +131,6 @@ def entry_asked(services: Services, question: str, lang: str):
         for e in services.content.faq.values()
         if lang in e.translations and question in e.translations[lang].questions
     )
-
-
-async def walk_to(chat: Chat, wanted: str, limit: int = 30) -> Sent:
-    """Press Keep, Skip or the suggestion until the dialog shows `wanted`; return that."""
-    for _ in range(limit):
-        current = chat.latest_with_buttons()
-        assert current is not None
-        if wanted in current.text:
-            return current
-        label = next(
-            label
-            for label in current.labels
-            if label.endswith(("Keep", "Skip", "Use the suggestion"))
-        )
-        await chat.press_on(current, dict(current.buttons)[label])
-    raise AssertionError(f"the dialog never showed {wanted!r}")
 
 
 async def hand_over(office: Office) -> int:
