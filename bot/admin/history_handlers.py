@@ -85,7 +85,7 @@ def _pressed(context: LotseContext) -> tuple[str, str | None]:
 
 @admin_only
 async def chose_kind(update: Update, context: LotseContext) -> None:
-    """Show the history of the entry of the kind pressed."""
+    """Show the history of the entry pressed (a kind chosen, or Back from a version)."""
     kind, entry_id = _pressed(context)
     if entry_id is None:
         await _refuse(update, context, "not_found")
@@ -146,16 +146,6 @@ async def restore(update: Update, context: LotseContext) -> None:
     await show(update, history_views.restored(context.t, entry_id, number, result.version))
 
 
-@admin_only
-async def back(update: Update, context: LotseContext) -> None:
-    """Show the history again."""
-    kind, entry_id = _pressed(context)
-    if entry_id is None:
-        await _refuse(update, context, "not_found")
-        return
-    await _show(update, context, kind, entry_id)
-
-
 def register(app: Application, group: int) -> None:
     """Add the history's handlers in the admin slice's group."""
     app.add_handler(CommandHandler("history", final(show_history)), group)
@@ -163,7 +153,7 @@ def register(app: Application, group: int) -> None:
         (chose_kind, rf"^V:k:{KIND}:({TOKEN})$"),
         (ask_restore, rf"^V:r:{KIND}:({TOKEN}):(\d{{1,6}})$"),
         (restore, rf"^V:y:{KIND}:({TOKEN}):(\d{{1,6}})$"),
-        (back, rf"^V:s:{KIND}:({TOKEN})$"),
+        (chose_kind, rf"^V:s:{KIND}:({TOKEN})$"),
     )
     for callback, pattern in buttons:
         app.add_handler(CallbackQueryHandler(final(callback), pattern=re.compile(pattern)), group)
