@@ -67,6 +67,8 @@ bench: install-dev compile
 	$(BIN)/python bench/reminders.py
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/retention.py
+	$(BIN)/python bench/inbox.py
+	$(BIN)/python bench/abuse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

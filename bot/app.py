@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import re
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
@@ -13,6 +15,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -22,14 +25,18 @@ from telegram.request import BaseRequest
 
 from bot.admin import handlers as admin
 from bot.admin import stats_handlers as statistics
+from bot.admin.guard import in_private, private_only
 from bot.admin.people import admin_languages
 from bot.answers import handlers as answers
 from bot.appointments import handlers as appointments
 from bot.chat.context import CONTEXT_TYPES, LotseContext
 from bot.chat.conversation import final
 from bot.chat.errors import on_error, stale_button, unknown_command
+from bot.chat.flood import FloodGate, gate
+from bot.chat.lanes import ChatLanes
 from bot.chat.menu import set_menu
 from bot.chat.transport import DUMMY_TOKEN, FakeRequest
+from bot.config import Settings
 from bot.eligibility import handlers as eligibility
 from bot.handover import handlers as handover
 from bot.i18n import SUPPORTED_LANGUAGES, translator
@@ -48,6 +55,10 @@ CONTENT_REFRESH = timedelta(minutes=1)
 EMPTY_PRESSES = -100
 #: The group of the handler that tells the log redactor about each update: the very first.
 FIRST = -1000
+#: The flood gate's group: right after the redactor, before every slice.
+FLOOD = FIRST + 1
+#: Presses outside a private chat: refused right after the flood gate, before every slice.
+GROUP_PRESSES = FLOOD + 1
 #: How often the retention periods are applied (and at start, so missed days catch up).
 RETENTION_RUN = timedelta(days=1)
 
@@ -78,13 +89,14 @@ def build_application(
         if not isinstance(request, FakeRequest):
             raise ValueError("BOT_TOKEN is not set (only the fake transport works without one)")
         token = DUMMY_TOKEN
+    flood = FloodGate(settings.flood_burst, settings.flood_per_minute)
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .context_types(CONTEXT_TYPES)
-        .concurrent_updates(False)
+        .concurrent_updates(ChatLanes(flood))
         .post_init(post_init)
     )
     if rate_limit:
@@ -95,8 +107,14 @@ def build_application(
     app.bot_data.services = services
     app.bot_data.commands = tuple(commands())
     app.bot_data.admin_commands = tuple(admin_commands())
+    app.bot_data.flood = flood
     # Before anything else: what the logs must not show of this update.
     app.add_handler(TypeHandler(Update, _remember), FIRST)
+    # Then the flood gate: a user who floods is slowed down before any slice does work.
+    app.add_handler(TypeHandler(Update, gate), FLOOD)
+    # Lotse talks in private chats only: a button pressed (or forged) on a message in a group
+    # must not post anybody's referral, question or data there.
+    app.add_handler(TypeHandler(Update, _press_in_group), GROUP_PRESSES)
     # First: presses without callback data (PTB lets them match every pattern).
     # (in a group before every slice's, so that no slice sees them).
     app.add_handler(
@@ -127,9 +145,19 @@ async def _remember(update: Update, _context: LotseContext) -> None:
     remember(user.id if user else None, texts, names)
 
 
+async def _press_in_group(update: Update, context: LotseContext) -> None:
+    """Refuse a button press outside a private chat with a pop-up; let the rest pass."""
+    if update.callback_query is not None and not in_private(update):
+        await private_only(update, context)
+        raise ApplicationHandlerStop
+
+
 async def refresh_content(context: LotseContext) -> None:
-    """Pick up content that another process (an import, a second bot) has changed."""
-    context.services.refresh_content()
+    """Pick up content that another process (an import, a second bot) has changed.
+
+    Building the answer index takes a while: in a worker thread, so users are answered meanwhile.
+    """
+    await asyncio.to_thread(context.services.refresh_content)
 
 
 async def forget_handovers(context: LotseContext) -> None:
@@ -170,6 +198,22 @@ async def post_init(app: Application) -> None:
         await set_menu(app.bot, user_id, lang, commands(), admin_commands(), admin=True)
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Return where the webhook listens and the secret every request must carry.
+
+    PTB's webhook server answers 403 to a request without the secret and handles nothing.
+    """
+    if not settings.webhook_url or not settings.webhook_secret:
+        raise ValueError("a webhook needs WEBHOOK_URL and WEBHOOK_SECRET")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret,
+    }
+
+
 def run_bot(services: Services) -> None:
     """Run the bot until stopped: long polling, or a webhook when WEBHOOK_URL is set."""
     settings = services.settings
@@ -180,16 +224,8 @@ def run_bot(services: Services) -> None:
     # collector from walking it again and again (long pauses in full collections otherwise).
     gc.freeze()
     if settings.webhook_url:
-        path = urlparse(settings.webhook_url).path.lstrip("/")
         log.info("starting the webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        app.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
         return
     log.info("starting long polling")
     app.run_polling(allowed_updates=Update.ALL_TYPES)

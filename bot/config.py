@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,10 @@ SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 ROLES = ("volunteer", "advisor", "coach", "admin")
+
+
+#: What Telegram accepts as a webhook's secret token.
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(Exception):
@@ -50,6 +55,8 @@ class Settings:
     appointment_retention_days: int = 30
     #: Days a question handed to a person ("Ask a person") is kept, answered or not.
     handover_retention_days: int = 90
+    #: Questions one user may hand to a person ("Ask a person") per calendar day.
+    handover_daily_limit: int = 5
     #: Hours an invitation link works; days a used or expired one is kept.
     invitation_ttl_hours: int = 72
     invitation_retention_days: int = 30
@@ -68,6 +75,9 @@ class Settings:
     #: Seconds after which a claimed, unsent reminder counts as lost by a dead worker.
     reminder_claim_timeout_seconds: int = 120
     log_level: str = "INFO"
+    #: Updates a user may send in a burst, and how many a minute after it (the flood gate).
+    flood_burst: int = 10
+    flood_per_minute: int = 40
 
     @property
     def tz(self) -> ZoneInfo:
@@ -164,7 +174,16 @@ def load_settings(
     if listen := get("WEBHOOK_LISTEN"):
         kwargs["webhook_listen"] = listen
     if secret := get("WEBHOOK_SECRET"):
+        if not _SECRET.fullmatch(secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET", "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -"
+            )
         kwargs["webhook_secret"] = secret
+    if "webhook_url" in kwargs and "webhook_secret" not in kwargs:
+        raise ConfigError(
+            "WEBHOOK_SECRET",
+            "must be set when WEBHOOK_URL is set (without it anybody could send updates)",
+        )
     for name, key, high in (
         ("UNANSWERED_RETENTION_DAYS", "unanswered_retention_days", 3650),
         ("REFERRAL_RETENTION_DAYS", "referral_retention_days", 3650),
@@ -175,9 +194,14 @@ def load_settings(
         ("INVITATION_RETENTION_DAYS", "invitation_retention_days", 3650),
         ("AUDIT_RETENTION_DAYS", "audit_retention_days", 3650),
         ("HANDOVER_RETENTION_DAYS", "handover_retention_days", 3650),
+        ("HANDOVER_DAILY_LIMIT", "handover_daily_limit", 1000),
     ):
         if value := get(name):
             kwargs[key] = _int(name, value, 1, high)
+    if burst := get("FLOOD_BURST"):
+        kwargs["flood_burst"] = _int("FLOOD_BURST", burst, 1, 1000)
+    if rate := get("FLOOD_PER_MINUTE"):
+        kwargs["flood_per_minute"] = _int("FLOOD_PER_MINUTE", rate, 1, 6000)
     if seconds := get("REMINDER_TICK_SECONDS"):
         kwargs["reminder_tick_seconds"] = _int("REMINDER_TICK_SECONDS", seconds, 1, 3600)
     if seconds := get("REMINDER_CLAIM_TIMEOUT_SECONDS"):

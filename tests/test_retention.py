@@ -34,5 +34,5 @@ def test_the_unanswered_log_has_no_column_for_who_asked(database_url: str):
     upgrade(database_url)
     db = Database(database_url)
     columns = {c["name"] for c in inspect(db.engine).get_columns("unanswered_questions")}
-    assert columns == {"id", "text", "lang", "municipality", "created_at"}
+    assert columns == {"id", "text", "lang", "municipality", "created_at", "group_id", "group_key"}
     db.dispose()

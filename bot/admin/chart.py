@@ -9,8 +9,12 @@ chart for an admin who reads Arabic or Farsi is labelled in the bot's default la
 Turkish and French render well with matplotlib's own font (DejaVu Sans).
 
 The CSV is UTF-8 with a byte order mark and semicolons, so a double click opens it in a
-German Excel; one row per (section, week, municipality, dimension, value, count): codes,
-not words, the week by its Monday ("all": the whole period), the count a number or "<5".
+German Excel. Its first two lines start with "#" and say, in the admin's language, what it
+holds and what "<5" means (the chart's title and note: spreadsheets show them above the
+table, and pandas, R and most CSV readers skip them as comments: `comment="#"`). Then one
+row per (section, period, municipality, dimension, value, count): codes, not words; the
+period a code ("2026-11", "2026-Q4", "2026") or a week by its first day in the month; the
+count a number or "<5".
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
+from bot.admin.periods import MONTH, QUARTER, Period
 from bot.admin.stats import ALL, ANY, HIDDEN, TOTAL, UNKNOWN, Report
 from bot.answers.stats import OUTCOMES
 from bot.catalog.schema import Content
@@ -33,7 +38,11 @@ from bot.i18n import N_, Translator, is_rtl
 from bot.matching.words import language_name, type_name
 from bot.referrals.words import state_name
 
-HEADER = ("section", "week", "municipality", "dimension", "value", "count")
+HEADER = ("section", "period", "municipality", "dimension", "value", "count")
+#: What "<5" means, under the chart and at the top of the CSV file.
+NOTE = N_(
+    "“<5”: fewer than 5, or hidden so that such a number cannot be worked out from the totals."
+)
 OUTCOME_NAMES = {
     "answered": N_("answered directly"),
     "suggested": N_("answered by a suggestion"),
@@ -66,9 +75,16 @@ class Names:
         return cls(towns, programs)
 
 
-def csv_bytes(report: Report) -> bytes:
-    """Return the report as CSV: UTF-8 with a byte order mark, semicolons, CRLF."""
+def _comment(text: str) -> str:
+    """Return text as one comment line of the CSV: no field separator, quote or line break."""
+    return "# " + " ".join(text.replace(";", ",").replace('"', "'").split())
+
+
+def csv_bytes(report: Report, t: Translator, names: Names) -> bytes:
+    """Return the report as CSV: UTF-8 with a byte order mark, two "#" lines, semicolons, CRLF."""
     buffer = io.StringIO()
+    buffer.write(_comment(title(t, report, names)) + "\r\n")
+    buffer.write(_comment(t(NOTE)) + "\r\n")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADER)
     writer.writerows(report.rows())
@@ -88,6 +104,27 @@ def place_name(t: Translator, scope: frozenset[str] | None, names: Names) -> str
 def day_text(t: Translator, day: date) -> str:
     """Write a day as the reader's language does (medium length: "23.11.2026")."""
     return format_date(day, format="medium", locale=t.lang)
+
+
+def period_name(t: Translator, period: Period) -> str:
+    """Name a period as the reader's language does: "November 2026", "4th quarter 2026"."""
+    skeleton = {MONTH: "yMMMM", QUARTER: "yQQQQ"}.get(period.kind, "y")
+    return format_skeleton(skeleton, period.start, locale=t.lang)
+
+
+def title(t: Translator, report: Report, names: Names) -> str:
+    """Say whose numbers of which period these are."""
+    return t(
+        "Lotse statistics for {place}, {start} to {end}",
+        place=place_name(t, report.scope, names),
+        start=day_text(t, report.period.start),
+        end=day_text(t, report.period.end),
+    )
+
+
+def _plain(text: str) -> str:
+    """Keep a name from being read as matplotlib's math ("$...$")."""
+    return text.replace("$", r"\$")
 
 
 def _town(t: Translator, names: Names, municipality: str) -> str:
@@ -176,13 +213,21 @@ def _stacked(
     ax.set_xticks(positions[::step], labels[::step], rotation=45, ha="right", fontsize=8)
 
 
-def _weekly(ax: Any, t: Translator, report: Report) -> None:
-    """Draw the questions of each week, stacked by outcome."""
-    by_week = [report.values("questions", "outcome", week) for week in report.weeks]
-    series = [(t(OUTCOME_NAMES[o]), [week.get(o, 0) for week in by_week]) for o in OUTCOMES]
-    asked = bool(report.values("questions", TOTAL))
-    labels = [day_text(t, date.fromisoformat(week)) for week in report.weeks] if asked else []
-    _stacked(ax, t, t("Questions per week"), labels, series)
+def _over_time(ax: Any, t: Translator, report: Report) -> None:
+    """Draw the questions of each week (of a month) or month, stacked by outcome."""
+    parts = report.parts
+    by_part = [report.values("questions", "outcome", part) for part in parts]
+    series = [(t(OUTCOME_NAMES[o]), [part.get(o, 0) for part in by_part]) for o in OUTCOMES]
+    labels: list[str] = []
+    if report.values("questions", TOTAL):
+        if report.period.kind == MONTH:
+            labels = [day_text(t, date.fromisoformat(part)) for part in parts]
+        else:
+            labels = [
+                format_skeleton("MMM", span.start, locale=t.lang) for span in report.period.months()
+            ]
+    heading = t("Questions per week") if report.period.kind == MONTH else t("Questions per month")
+    _stacked(ax, t, heading, labels, series)
 
 
 def _checks(ax: Any, t: Translator, report: Report, names: Names) -> None:
@@ -190,16 +235,17 @@ def _checks(ax: Any, t: Translator, report: Report, names: Names) -> None:
     programs = report.dimensions("checks")
     counts = {p: report.values("checks", p) for p in programs}
     series = [(result_text(t, r), [counts[p].get(r, 0) for p in programs]) for r in RESULTS]
-    labels = [textwrap.fill(names.programs.get(p, p), 24) for p in programs]
+    labels = [_plain(textwrap.fill(names.programs.get(p, p), 24)) for p in programs]
     _stacked(ax, t, t("Eligibility checks by result"), labels, series, horizontal=True)
 
 
 def _gaps_by_town(ax: Any, t: Translator, report: Report, names: Names) -> None:
     """Draw the searches that found nothing in each municipality (superadmins: NRW)."""
+    code = report.period.code
     items = [
-        (_town(t, names, m), report.value(("gaps", ALL, m, TOTAL, ALL)))
+        (_plain(_town(t, names, m)), report.value(("gaps", code, m, TOTAL, ALL)))
         for m in report.municipalities
-        if ("gaps", ALL, m, TOTAL, ALL) in report.counts
+        if ("gaps", code, m, TOTAL, ALL) in report.counts
     ]
     _bars(ax, t, t("Searches that found nothing, by municipality"), items)
 
@@ -210,15 +256,8 @@ def chart_png(report: Report, t: Translator, names: Names) -> bytes:
 
     figure = Figure(figsize=(12, 19), dpi=100, layout="constrained")
     grid = figure.add_gridspec(5, 2, height_ratios=(1.2, 1, 1, 1, 1))
-    period = report.period
-    title = t(
-        "Lotse statistics for {place}, {start} to {end}",
-        place=place_name(t, report.scope, names),
-        start=day_text(t, period.start),
-        end=day_text(t, period.end),
-    )
-    figure.suptitle(title, fontsize=14, fontweight="bold")
-    _weekly(figure.add_subplot(grid[0, :]), t, report)
+    figure.suptitle(_plain(title(t, report, names)), fontsize=14, fontweight="bold")
+    _over_time(figure.add_subplot(grid[0, :]), t, report)
     panels: list[tuple[str, str, str, Callable[[str], str]]] = [
         ("questions", "language", t("Questions by language"), lambda c: language_name(t, c)),
         ("searches", "offer_type", t("Searches for offers by type"), lambda k: _kind(t, k)),
@@ -239,10 +278,7 @@ def chart_png(report: Report, t: Translator, names: Names) -> bytes:
     _checks(figure.add_subplot(grid[1, 1]), t, report, names)
     if report.place == ALL:
         _gaps_by_town(figure.add_subplot(grid[4, 1]), t, report, names)
-    note = t(
-        "“<5”: fewer than 5, or hidden so that such a number cannot be worked out from the totals."
-    )
-    figure.supxlabel(note, fontsize=9, color="#444")
+    figure.supxlabel(t(NOTE), fontsize=9, color="#444")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

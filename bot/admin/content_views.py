@@ -2,22 +2,37 @@
 
 Buttons: `P:a|r|k|x:<serial>` apply (no removals) / apply and remove / apply and keep /
 cancel an upload.
+
+The problems of an upload are one message, whatever the upload holds: each value is quoted
+as a short excerpt, at most MAX_LINES problems are listed (fewer if they would not fit), and
+when some are left out the whole list comes along as a text file (`ProblemReport`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from bot.catalog.problems import ContentError
+from bot.catalog.problems import ContentError, Problem
 from bot.catalog.upload import KindChanges, UploadError
 from bot.chat.keyboards import data
-from bot.chat.render import Button, Reply, bold, directed, esc, italic
-from bot.i18n import N_, Translator
+from bot.chat.render import MAX_MESSAGE, Button, Reply, bold, directed, esc, italic, utf16_len
+from bot.i18n import N_, Translator, isolate
+from bot.text import excerpt
 
 Rows = tuple[tuple[Button, ...], ...]
 #: How many problems, and ids per kind, a message lists.
 MAX_LINES = 25
 MAX_IDS = 12
+MAX_ID_CHARS = 200
+#: How many problems a summary lists that keep entries from being removed.
+MAX_REMOVAL_LINES = 5
+#: How many characters of a value (or a file name) a problem quotes in a message, in the file.
+EXCERPT, FILE_EXCERPT = 60, 400
+#: Room kept free in the message for the lines around the problems.
+_SPARE = 600
+#: The name of the file that lists every problem of an upload.
+PROBLEMS_FILE = "lotse-upload-problems.txt"
 
 KIND_NAMES = {
     "municipalities": N_("Municipalities"),
@@ -39,6 +54,9 @@ UPLOAD_ERRORS = {
         "Removing those entries would leave other entries pointing at nothing."
     ),
     "expired": N_("This upload is no longer waiting. Please send the file again."),
+    "not_yours_any_more": N_(
+        "You no longer manage every municipality this upload changes, so it was not applied."
+    ),
 }
 
 
@@ -51,36 +69,65 @@ def say(t: Translator, text: str) -> Reply:
 
 
 def error_text(t: Translator, error: UploadError) -> str:
-    """Why an upload was refused, in the admin's language."""
-    return t(UPLOAD_ERRORS.get(error.code, N_("That did not work.")), **error.params)
+    """Why an upload was refused, in the admin's language (a file name as a short excerpt)."""
+    params = {
+        key: isolate(excerpt(value, EXCERPT)) if isinstance(value, str) else value
+        for key, value in error.params.items()
+    }
+    return t(UPLOAD_ERRORS.get(error.code, N_("That did not work.")), **params)
 
 
 def upload_error(t: Translator, error: UploadError) -> Reply:
     return _reply(t, [esc(error_text(t, error)), esc(t("Nothing was changed."))])
 
 
-def problems(t: Translator, error: ContentError) -> Reply:
-    """The problems of an upload, file:line first, in the admin's language."""
-    lines = error.render(t)
-    shown = [esc(line) for line in lines[:MAX_LINES]]
-    if len(lines) > MAX_LINES:
-        shown.append(italic(t("and {count} more", count=len(lines) - MAX_LINES)))
-    head = [
-        bold(
-            t.ngettext(
-                "The upload has {count} problem; nothing was changed.",
-                "The upload has {count} problems; nothing was changed.",
-                len(lines),
-                count=len(lines),
-            )
-        ),
-    ]
-    return _reply(t, [*head, *shown, esc(t("Please correct the file and send it again."))])
+@dataclass(frozen=True)
+class ProblemReport:
+    """What to send about a refused upload: one message, and the full list when it is long.
+
+    `file` is (file name, UTF-8 text) or None when the message lists every problem.
+    """
+
+    reply: Reply
+    file: tuple[str, bytes] | None = None
+
+
+def problem_report(t: Translator, error: ContentError) -> ProblemReport:
+    """The problems of an upload, file:line first, in the admin's language, as one message."""
+    count = len(error.items)
+    head = t.ngettext(
+        "The upload has {count} problem; nothing was changed.",
+        "The upload has {count} problems; nothing was changed.",
+        count,
+        count=count,
+    )
+    shown: list[str] = []
+    room = MAX_MESSAGE - _SPARE - utf16_len(head)
+    for line in error.render(t, excerpts=EXCERPT, isolated=True)[:MAX_LINES]:
+        room -= utf16_len(esc(line)) + 1
+        if room < 0:
+            break
+        shown.append(esc(line))
+    lines = [bold(head), *shown]
+    file = None
+    if len(shown) < count:
+        lines.append(italic(t("and {count} more", count=count - len(shown))))
+        lines.append(esc(t("The attached file lists every problem.")))
+        full = error.render(t, excerpts=FILE_EXCERPT)
+        file = (PROBLEMS_FILE, "\n".join([head, "", *full, ""]).encode("utf-8"))
+    lines.append(esc(t("Please correct the file and send it again.")))
+    return ProblemReport(_reply(t, lines), file)
 
 
 def _ids(ids: Sequence[str]) -> str:
-    more = f" … (+{len(ids) - MAX_IDS})" if len(ids) > MAX_IDS else ""
-    return ", ".join(ids[:MAX_IDS]) + more
+    """List up to MAX_IDS ids (and at most about 200 characters), then how many more."""
+    shown: list[str] = []
+    for entry_id in ids[:MAX_IDS]:
+        if shown and sum(map(len, shown)) + len(entry_id) > MAX_ID_CHARS:
+            break
+        shown.append(entry_id)
+    more = f" … (+{len(ids) - len(shown)})" if len(ids) > len(shown) else ""
+    return ", ".join(shown) + more
 
 
 def summary(
@@ -88,7 +135,7 @@ def summary(
     changes: Mapping[str, KindChanges],
     serial: str,
     can_remove: bool,
-    removal_problems: Sequence[str],
+    removal_problems: Sequence[str | Problem],
 ) -> Reply:
     """What the upload changes, per kind, and the buttons to apply or cancel it."""
     lines = [bold(t("This upload changes:"))]
@@ -120,7 +167,10 @@ def summary(
             rows.append((Button("✅ " + t("Apply and remove them"), data("P", "r", serial)),))
         else:
             lines.append(esc(t("They cannot be removed: other entries refer to them.")))
-            lines += [esc(p) for p in removal_problems[:MAX_LINES]]
+            lines += [
+                esc(p if isinstance(p, str) else p.render(t, excerpts=EXCERPT, isolated=True))
+                for p in removal_problems[:MAX_REMOVAL_LINES]
+            ]
         rows.append((Button("✅ " + t("Apply and keep them"), data("P", "k", serial)),))
     else:
         rows.append((Button("✅ " + t("Apply"), data("P", "a", serial)),))

@@ -7,6 +7,7 @@ The draft lives only in `user_data` under KEY until it is published.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import replace
 from datetime import timedelta
@@ -69,7 +70,7 @@ def log(
 async def done(update: Update, context: LotseContext, reply: Reply) -> State:
     """Forget the dialog, let the answers use the change at once, and say it is done."""
     context.user_data.pop(KEY, None)
-    context.services.reload_content()
+    await asyncio.to_thread(context.services.reload_content)  # rebuilds the answer index
     await ack(update)
     await show(update, reply)
     return END

@@ -57,6 +57,7 @@ from bot.chat.conversation import (
 )
 from bot.chat.conversation import conversation as build_conversation
 from bot.chat.errors import stale_button
+from bot.chat.keyboards import parse_id
 from bot.handover import service as handovers
 from bot.i18n import N_
 
@@ -85,7 +86,7 @@ async def new(update: Update, context: LotseContext) -> State:
 async def from_inbox(update: Update, context: LotseContext) -> State:
     """Start a new FAQ entry from a group of unanswered questions, at its answer."""
     with context.session() as session:
-        group = inbox.find(session, context.profile.managed, int(context.matches[0].group(1)))
+        group = inbox.find(session, context.profile.managed, parse_id(context.matches[0].group(1)))
     if group is None:
         await update.callback_query.answer(inbox_views.gone(context.t), show_alert=True)
         return END

@@ -11,7 +11,7 @@ import re
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.admin import (
     audit,
@@ -24,11 +24,11 @@ from bot.admin import (
     people,
     views,
 )
-from bot.admin.guard import admin_only
+from bot.admin.guard import admin_only, private_only
 from bot.appointments import handlers as appointments
 from bot.chat.context import LotseContext
 from bot.chat.conversation import ack, final, show
-from bot.chat.keyboards import TOKEN, resolve
+from bot.chat.keyboards import MAX_USER_ID, TOKEN, parse_id, resolve
 from bot.chat.menu import set_menu
 from bot.chat.render import Reply, directed, esc
 from bot.chat.send import answer, push
@@ -99,7 +99,7 @@ async def use_invitation(update: Update, context: LotseContext) -> None:
     me = context.profile.id
     try:
         with context.session() as session:
-            done = invitations.redeem(session, me, payload, now)
+            done = invitations.redeem(session, me, payload, now, settings.admin_user_ids)
             get_profile(  # a coach's username becomes their handle at once
                 session,
                 me,
@@ -215,7 +215,7 @@ async def _make(update: Update, context: LotseContext, role: str, municipality: 
 @admin_only
 async def withdraw(update: Update, context: LotseContext) -> None:
     """Withdraw an open invitation so that its link no longer works."""
-    number = int(context.matches[0].group(1))
+    number = parse_id(context.matches[0].group(1))
     try:
         with context.session() as session:
             invitations.withdraw(session, context.profile, number, context.services.clock.now())
@@ -229,7 +229,10 @@ async def withdraw(update: Update, context: LotseContext) -> None:
 @admin_only
 async def list_people(update: Update, context: LotseContext) -> None:
     """List the people with a role in the admin's municipalities, a page at a time."""
-    page = int(context.matches[0].group(1)) if context.matches else 0
+    await _show_people(update, context, int(context.matches[0].group(1)) if context.matches else 0)
+
+
+async def _show_people(update: Update, context: LotseContext, page: int) -> None:
     areas = context.profile.managed
     with context.session() as session:
         holders = people.holders(session, areas)
@@ -248,28 +251,32 @@ def _areas_for(context: LotseContext, who: people.Person) -> list[str]:
     return sorted(places) or [""]
 
 
-async def _show_person(update: Update, context: LotseContext, user_id: int) -> None:
+async def _show_person(update: Update, context: LotseContext, user_id: int) -> bool:
+    """Show the person if they are in the admin's municipalities; else say "not found" alike
+    for an unknown id and one outside (so no id's use of Lotse is given away)."""
     with context.session() as session:
         who = people.person(session, user_id, context.profile.managed)
     if who is None:
-        await _alert(update, context, views.error(context.t, views.PEOPLE_ERRORS, "not_yours"))
-        return
+        await _alert(update, context, views.error(context.t, views.PEOPLE_ERRORS, "not_found"))
+        return False
     await ack(update)
     areas = _areas_for(context, who)
     await show(update, views.person(context.t, who, areas, _place(context)))
+    return True
 
 
 @admin_only
 async def open_person(update: Update, context: LotseContext) -> None:
     """Show one person's roles with buttons to give or take each."""
-    await _show_person(update, context, int(context.matches[0].group(1)))
+    await _show_person(update, context, parse_id(context.matches[0].group(1), MAX_USER_ID))
 
 
 @admin_only
 async def switch_role(update: Update, context: LotseContext) -> None:
     """Give (g) or take away (r) a role for a municipality; tell the person."""
     match = context.matches[0]
-    grant, user_id, role = match.group(1) == "g", int(match.group(2)), match.group(3)
+    grant, role = match.group(1) == "g", match.group(3)
+    user_id = parse_id(match.group(2), MAX_USER_ID)
     value = match.group(4)
     municipality = "" if value == "-" else resolve(value, context.services.content.municipalities)
     if municipality is None:
@@ -291,7 +298,12 @@ async def switch_role(update: Update, context: LotseContext) -> None:
     except people.PeopleError as exc:
         await _alert(update, context, views.error(context.t, views.PEOPLE_ERRORS, exc.code))
         return
-    await _show_person(update, context, user_id)
+    with context.session() as session:  # the role taken may have been their only link here
+        still_here = people.person(session, user_id, context.profile.managed) is not None
+    if still_here:
+        await _show_person(update, context, user_id)
+    else:
+        await _show_people(update, context, 0)
     if changed and role == "admin":
         with context.session() as session:
             still = people.is_admin(session, user_id, settings.admin_user_ids)
@@ -318,7 +330,14 @@ async def show_log(update: Update, context: LotseContext) -> None:
 
 def register(app: Application) -> None:
     """Add this slice's handlers to the application."""
-    app.add_handler(CommandHandler("start", use_invitation, has_args=1), GROUP)
+    # First: every admin command of every slice (/stats too), outside a private chat, only
+    # asks for the private chat; the handlers below check the chat again (`admin_only`).
+    names = [name for name, _ in app.bot_data.admin_commands]
+    if names:
+        outside = ~filters.ChatType.PRIVATE
+        app.add_handler(CommandHandler(names, final(private_only), filters=outside), GROUP)
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("start", use_invitation, filters=private, has_args=1), GROUP)
     # The others end the update here (no "unknown command", no "old button" after them).
     app.add_handler(CommandHandler("invite", final(invite)), GROUP)
     app.add_handler(CommandHandler("users", final(list_people)), GROUP)

@@ -5,6 +5,7 @@ Only entries the admin may change are shown and restored; each press checks agai
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from telegram import Update
@@ -141,7 +142,7 @@ async def restore(update: Update, context: LotseContext) -> None:
     except ContentError:
         await _refuse(update, context, "invalid")
         return
-    context.services.reload_content()
+    await asyncio.to_thread(context.services.reload_content)  # rebuilds the answer index
     await ack(update)
     await show(update, history_views.restored(context.t, entry_id, number, result.version))
 

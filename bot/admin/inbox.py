@@ -1,117 +1,138 @@
-"""The unanswered questions of an admin's municipalities, grouped by similarity.
+"""The unanswered questions of an admin's municipalities, grouped by similarity, a page at a time.
 
-Questions in one language whose stemmed content words are alike form a group; the most
-frequent groups come first. A group is named by its oldest question's id, so a button
-keeps meaning the same group while new, similar questions join it.
+Alike questions (one language and municipality) are grouped as they are stored
+(bot/answers/alike.py); here every press counts and pages the groups in SQL, the most
+frequent first, so its work is bounded by a page and a group, not by the backlog. A group
+is named by its first question's id, so a button keeps meaning the same group while new,
+similar questions join it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from rapidfuzz import fuzz
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.answers.normalise import tokens
-from bot.db.models import UnansweredQuestion
+from bot.answers.alike import GROUP
+from bot.db.models import UnansweredQuestion as Q
 
-#: Questions this alike (rapidfuzz token-set ratio of their stems, 0-100) form a group.
-ALIKE = 75
-#: The newest questions that are grouped (older ones wait until these are dealt with).
-WINDOW = 1000
+#: Questions deleted by one statement (a group can be large; drivers bound the parameters).
+CHUNK = 1000
 
 
 @dataclass(frozen=True)
-class Asked:
+class Summary:
+    """A group as the list shows it: its most asked text and how often it was asked."""
+
     id: int
-    text: str
     lang: str
     municipality: str | None
-    created_at: datetime
+    size: int
+    last_asked: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of the groups, and how many questions and groups there are in all."""
+
+    groups: tuple[Summary, ...]
+    page: int
+    questions: int
+    count: int
+    per_page: int
+
+    @property
+    def more(self) -> bool:
+        return (self.page + 1) * self.per_page < self.count
 
 
 @dataclass(frozen=True)
 class Group:
-    """Alike questions: the oldest's id names the group; `texts` are distinct, most asked first."""
+    """Alike questions: the first's id names the group; `texts` are distinct, most asked first."""
 
     id: int
     lang: str
     municipality: str | None
-    questions: tuple[Asked, ...]
+    ids: tuple[int, ...]
+    texts: tuple[str, ...]
+    last_asked: datetime
 
     @property
     def size(self) -> int:
-        return len(self.questions)
-
-    @property
-    def ids(self) -> list[int]:
-        return [q.id for q in self.questions]
-
-    @property
-    def texts(self) -> list[str]:
-        counts: dict[str, int] = {}
-        for q in self.questions:
-            counts[q.text] = counts.get(q.text, 0) + 1
-        return sorted(counts, key=lambda text: (-counts[text], text))
-
-    @property
-    def last_asked(self) -> datetime:
-        return max(q.created_at for q in self.questions)
+        return len(self.ids)
 
 
-def _scope(areas: frozenset[str] | None):
-    if areas is None:
-        return []
-    return [UnansweredQuestion.municipality.in_(sorted(areas))]
+def _scope(areas: Collection[str] | None) -> list[Any]:
+    return [] if areas is None else [Q.municipality.in_(sorted(areas))]
 
 
-def questions(session: Session, areas: frozenset[str] | None) -> list[Asked]:
-    """Return the newest unanswered questions of `areas` (None: all), oldest first."""
-    query = (
-        select(UnansweredQuestion)
-        .where(*_scope(areas))
-        .order_by(UnansweredQuestion.id.desc())
-        .limit(WINDOW)
+def _in_groups(ids: Collection[int]) -> Any:
+    """The questions of these groups (a question stored without a group is one of its own)."""
+    return or_(Q.group_id.in_(list(ids)), and_(Q.group_id.is_(None), Q.id.in_(list(ids))))
+
+
+def _ranked(counts: Sequence[tuple[str, int]]) -> tuple[str, ...]:
+    """The distinct texts, the most asked first (alphabetically among equals)."""
+    return tuple(text for text, _ in sorted(counts, key=lambda pair: (-pair[1], pair[0])))
+
+
+def listing(session: Session, areas: Collection[str] | None, page: int, per_page: int) -> Listing:
+    """Return a page of the groups of `areas` (None: all), the most asked first."""
+    scope = _scope(areas)
+    questions, count = session.execute(
+        select(func.count(), func.count(distinct(GROUP))).where(*scope)
+    ).one()
+    page = max(0, min(page, (count - 1) // per_page))
+    size, last = func.count().label("asked"), func.max(Q.created_at).label("latest")
+    rows = session.execute(
+        select(GROUP, Q.lang, Q.municipality, size, last)
+        .where(*scope)
+        .group_by(GROUP, Q.lang, Q.municipality)
+        .order_by(size.desc(), last.desc(), GROUP)
+        .limit(per_page)
+        .offset(page * per_page)
+    ).all()
+    texts: dict[int, list[tuple[str, int]]] = {}
+    if rows:
+        counted = select(GROUP, Q.text, func.count()).where(_in_groups([r[0] for r in rows]))
+        for group, text, times in session.execute(counted.group_by(GROUP, Q.text)):
+            texts.setdefault(group, []).append((text, times))
+    groups = tuple(
+        Summary(group, lang, town, size, last, _ranked(texts[group])[0])
+        for group, lang, town, size, last in rows
     )
-    rows = [
-        Asked(q.id, q.text, q.lang, q.municipality, q.created_at) for q in session.scalars(query)
-    ]
-    return rows[::-1]
+    return Listing(groups, page, questions, count, per_page)
 
 
-def group(asked: Sequence[Asked]) -> list[Group]:
-    """Group alike questions (same language and municipality), most frequent first."""
-    heads: list[tuple[str, str, str | None, list[Asked]]] = []
-    for question in asked:
-        key = " ".join(sorted(set(tokens(question.text, question.lang)))) or question.text.lower()
-        for head, lang, municipality, members in heads:
-            if (lang, municipality) == (question.lang, question.municipality) and (
-                fuzz.token_set_ratio(key, head) >= ALIKE
-            ):
-                members.append(question)
-                break
-        else:
-            heads.append((key, question.lang, question.municipality, [question]))
-    groups = [Group(m[0].id, lang, town, tuple(m)) for _, lang, town, m in heads]
-    return sorted(groups, key=lambda g: (-g.size, -g.last_asked.timestamp(), g.id))
+def find(session: Session, areas: Collection[str] | None, group_id: int) -> Group | None:
+    """Return the group named `group_id` as it is now, or None when it is gone.
 
-
-def groups(session: Session, areas: frozenset[str] | None) -> list[Group]:
-    """Return the groups of unanswered questions an admin of `areas` deals with."""
-    return group(questions(session, areas))
-
-
-def find(session: Session, areas: frozenset[str] | None, group_id: int) -> Group | None:
-    """Return the group named `group_id` as it is now, or None when it is gone."""
-    return next((g for g in groups(session, areas) if g.id == group_id), None)
+    The rows are read by the group's index alone and kept only where they are in `areas`
+    (a municipality condition in SQL would lead the planner to scan the municipality).
+    """
+    where = _in_groups([group_id])
+    members = session.execute(select(Q.id, Q.municipality).where(where).order_by(Q.id))
+    ids = tuple(qid for qid, town in members if areas is None or town in areas)
+    if not ids:
+        return None
+    latest = func.max(Q.created_at)
+    counted = select(Q.text, func.count(), latest, Q.lang, Q.municipality).where(where)
+    rows = session.execute(counted.group_by(Q.text, Q.lang, Q.municipality)).all()
+    rows = [row for row in rows if areas is None or row[4] in areas]
+    texts = _ranked([(text, times) for text, times, *_ in rows])
+    _, _, _, lang, municipality = rows[0]
+    return Group(group_id, lang, municipality, ids, texts, max(row[2] for row in rows))
 
 
 def settle(session: Session, ids: Sequence[int]) -> int:
     """Delete questions that have been answered or dismissed; return how many."""
-    if not ids:
-        return 0
-    done = session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.id.in_(list(ids))))
-    return done.rowcount or 0
+    done = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        done += session.execute(delete(Q).where(Q.id.in_(chunk))).rowcount or 0
+    return done

@@ -8,6 +8,7 @@ groups the list counts the questions advisors answered (their buttons: inbox_ans
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from telegram import Update
@@ -22,7 +23,7 @@ from bot.catalog.problems import ContentError
 from bot.catalog.schema import FaqEntry
 from bot.chat.context import LotseContext
 from bot.chat.conversation import ack, final, show
-from bot.chat.keyboards import TOKEN, resolve
+from bot.chat.keyboards import TOKEN, parse_id, resolve
 from bot.handover import service as handovers
 from bot.i18n import N_
 from bot.users.places import name_of
@@ -45,7 +46,7 @@ def place_namer(context: LotseContext) -> inbox_views.Place:
 
 
 def _group_id(context: LotseContext) -> int:
-    return int(context.matches[0].group(1))
+    return parse_id(context.matches[0].group(1))
 
 
 async def _group(update: Update, context: LotseContext) -> inbox.Group | None:
@@ -61,13 +62,12 @@ async def _group(update: Update, context: LotseContext) -> inbox.Group | None:
 async def listing(update: Update, context: LotseContext) -> None:
     """List the unanswered groups of the admin's municipalities; count the answered ones."""
     page = int(context.matches[0].group(1)) if context.matches else 0
+    areas = context.profile.managed
     with context.session() as session:
-        groups = inbox.groups(session, context.profile.managed)
-        answered = len(handovers.answered(session, context.profile.managed))
-    page = min(page, max(0, (len(groups) - 1) // inbox_views.PAGE))
+        found = inbox.listing(session, areas, page, inbox_views.PAGE)
+        answered = handovers.count_answered(session, areas)
     await ack(update)
-    reply = inbox_views.listing(context.t, groups, place_namer(context), page, answered)
-    await show(update, reply)
+    await show(update, inbox_views.listing(context.t, found, place_namer(context), answered))
 
 
 @admin_only
@@ -153,7 +153,7 @@ async def add(update: Update, context: LotseContext) -> None:
     except (ContentError, EditError):
         await update.callback_query.answer(t("That did not work."), show_alert=True)
         return
-    context.services.reload_content()
+    await asyncio.to_thread(context.services.reload_content)  # rebuilds the answer index
     await ack(update)
     await show(update, inbox_views.added(t, len(new), entry.text(group.lang)[0].title))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Sequence
 
-from bot.admin.inbox import Group
+from bot.admin.inbox import Group, Listing
 from bot.catalog.schema import FaqEntry
 from bot.chat.keyboards import data, grid, label, token
 from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
@@ -38,20 +38,23 @@ def _back(t: Translator, group_id: int | None = None) -> tuple[Button, ...]:
     return (Button("◀ " + t("Back"), target),)
 
 
-def listing(
-    t: Translator, groups: Sequence[Group], place: Place, page: int, answered: int = 0
-) -> Reply:
-    """The groups of unanswered questions a page at a time, and how many advisors answered."""
+def listing(t: Translator, found: Listing, place: Place, answered: int = 0) -> Reply:
+    """A page of the groups of unanswered questions, and how many advisors answered."""
     lines = [bold(t("Questions Lotse could not answer"))]
     rows: list[tuple[Button, ...]] = []
-    if not groups:
+    if not found.count:
         lines.append(esc(t("There are no unanswered questions. Well done!")))
     else:
-        total = sum(g.size for g in groups)
         lines.append(
-            esc(t("{questions} questions in {groups} groups.", questions=total, groups=len(groups)))
+            esc(
+                t(
+                    "{questions} questions in {groups} groups.",
+                    questions=found.questions,
+                    groups=found.count,
+                )
+            )
         )
-        rows += _groups(t, groups, place, page, lines)
+        rows += _groups(found, place, lines)
     if answered:
         lines += ["", bold(t("Answered by advisors: {count}", count=answered))]
         lines.append(esc(t("Turn their answers into FAQ entries, so Lotse knows them next time.")))
@@ -59,19 +62,17 @@ def listing(
     return _reply(t, lines, tuple(rows))
 
 
-def _groups(
-    t: Translator, groups: Sequence[Group], place: Place, page: int, lines: list[str]
-) -> list[tuple[Button, ...]]:
-    """Add a page of groups to lines; return their buttons (and the paging buttons)."""
-    start = page * PAGE
+def _groups(found: Listing, place: Place, lines: list[str]) -> list[tuple[Button, ...]]:
+    """Add the page's groups to lines; return their buttons (and the paging buttons)."""
+    start = found.page * found.per_page
     buttons = []
-    for number, g in enumerate(groups[start : start + PAGE], start=start + 1):
+    for number, g in enumerate(found.groups, start=start + 1):
         where = place(g.municipality)
         lines.append(
-            f"{number}. ×{g.size} " + esc(embed(g.texts[0], g.lang)) + esc(f" · {g.lang} · {where}")
+            f"{number}. ×{g.size} " + esc(embed(g.text, g.lang)) + esc(f" · {g.lang} · {where}")
         )
         buttons.append(Button(str(number), data("Q", "v", str(g.id))))
-    return [*grid(buttons, 4), *_paging("l", page, start + PAGE < len(groups))]
+    return [*grid(buttons, 4), *_paging("l", found.page, found.more)]
 
 
 def _paging(verb: str, page: int, more: bool) -> list[tuple[Button, ...]]:
@@ -153,21 +154,23 @@ def gone(t: Translator) -> str:
     return t("These questions have already been dealt with.")
 
 
-def answered_list(t: Translator, items: Sequence[Answered], place: Place, page: int) -> Reply:
-    """The questions advisors answered, newest first, a page at a time."""
-    lines = [bold(t("Answered by advisors: {count}", count=len(items)))]
-    if not items:
+def answered_list(
+    t: Translator, items: Sequence[Answered], count: int, place: Place, page: int
+) -> Reply:
+    """A page (`items`) of the `count` questions advisors answered, newest first."""
+    lines = [bold(t("Answered by advisors: {count}", count=count))]
+    if not count:
         lines.append(esc(t("No answered questions are waiting.")))
         return _reply(t, lines, (_back(t),))
     lines.append(esc(t("Turn their answers into FAQ entries, so Lotse knows them next time.")))
     start = page * PAGE
     buttons = []
-    for number, item in enumerate(items[start : start + PAGE], start=start + 1):
+    for number, item in enumerate(items, start=start + 1):
         gist = textwrap.shorten(item.question, GIST, placeholder="…")
         where = esc(f" · {item.lang} · {place(item.municipality)}")
         lines.append(f"{number}. " + esc(embed(gist, item.lang)) + where)
         buttons.append(Button(str(number), data("Q", "h", str(item.id))))
-    rows = [*grid(buttons, 4), *_paging("k", page, start + PAGE < len(items)), _back(t)]
+    rows = [*grid(buttons, 4), *_paging("k", page, start + PAGE < count), _back(t)]
     return _reply(t, lines, tuple(rows))
 
 
@@ -203,7 +206,3 @@ def closed(t: Translator) -> Reply:
 
 def dealt_with(t: Translator) -> str:
     return t("This question has already been dealt with.")
-
-
-def not_yours(t: Translator) -> str:
-    return t("This question is from a municipality you do not administer.")

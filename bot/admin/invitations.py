@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.admin import audit
 from bot.db.models import Invitation, User
 from bot.db.retention import delete_due
-from bot.users.service import Profile, grant_role, set_municipality
+from bot.users.service import Profile, grant_role, set_municipality, stored_profile
 
 #: The roles an invitation can grant (everyone is a volunteer without one).
 INVITABLE = ("advisor", "coach", "admin")
@@ -31,7 +31,8 @@ class InvitationError(Exception):
 
     Codes: role (not a role one can be invited to), needs_municipality (an admin invitation
     needs one), not_yours (not a municipality the inviter administers), unknown (forged,
-    withdrawn or deleted), used, expired, not_found (nothing to withdraw).
+    withdrawn or deleted), used, expired, inviter (its inviter can no longer grant it),
+    not_found (nothing to withdraw).
     """
 
     def __init__(self, code: str):
@@ -99,8 +100,35 @@ def create(
     return Created(invitation.id, f"inv-{code}", role, municipality, invitation.expires_at)
 
 
-def redeem(session: Session, user_id: int, payload: str, now: datetime) -> Redeemed:
-    """Use an invitation: grant its role once, to this user; raise InvitationError if not."""
+def _inviter_may_still(
+    session: Session, invitation: Invitation, superadmins: frozenset[int]
+) -> bool:
+    """Say if the inviter could make this invitation now (still admin there, or superadmin)."""
+    if invitation.created_by is None:
+        return False
+    inviter = stored_profile(session, invitation.created_by, admin_ids=superadmins)
+    if inviter is None:
+        return False
+    try:
+        check_inviter(inviter, invitation.role, invitation.municipality)
+    except InvitationError:
+        return False
+    return True
+
+
+def redeem(
+    session: Session,
+    user_id: int,
+    payload: str,
+    now: datetime,
+    superadmins: frozenset[int] = frozenset(),
+) -> Redeemed:
+    """Use an invitation: grant its role once, to this user; raise InvitationError if not.
+
+    The inviter must still hold what the invitation grants (admin of its municipality, or
+    a superadmin among `superadmins`) at this moment: a role taken away takes its open
+    invitations' power with it.
+    """
     match = PAYLOAD.match(payload.strip())
     if match is None:
         raise InvitationError("unknown")
@@ -113,6 +141,8 @@ def redeem(session: Session, user_id: int, payload: str, now: datetime) -> Redee
         raise InvitationError("used")
     if invitation.expires_at <= now:
         raise InvitationError("expired")
+    if not _inviter_may_still(session, invitation, superadmins):
+        raise InvitationError("inviter")
     if session.get(User, user_id) is None:
         session.add(User(id=user_id, active=True))
         session.flush()
@@ -144,12 +174,14 @@ def redeem(session: Session, user_id: int, payload: str, now: datetime) -> Redee
 def withdraw(session: Session, profile: Profile, invitation_id: int, now: datetime) -> Created:
     """Delete an open invitation the user may manage, so its link no longer works."""
     invitation = session.get(Invitation, invitation_id)
-    if invitation is None or invitation.used_at is not None:
-        raise InvitationError("not_found" if invitation is None else "used")
+    if invitation is None:
+        raise InvitationError("not_found")
     if not (
         invitation.created_by == profile.id or profile.manages(invitation.municipality or None)
     ):
         raise InvitationError("not_yours")
+    if invitation.used_at is not None:
+        raise InvitationError("used")
     gone = Created(invitation.id, "", invitation.role, invitation.municipality, now)
     session.delete(invitation)
     audit.record(

@@ -17,7 +17,11 @@ MANAGED_ROLES = ("admin", "advisor", "coach")
 
 
 class PeopleError(Exception):
-    """Why a role cannot be changed. Codes: role, not_yours, own_admin, superadmin, unknown."""
+    """Why a role cannot be changed. Codes: role, not_yours, not_found, own_admin, superadmin.
+
+    not_found stands for a user who does not exist and for one outside the admin's
+    municipalities alike: no admin learns whether an arbitrary Telegram id uses Lotse.
+    """
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -66,7 +70,13 @@ def volunteers(session: Session, areas: frozenset[str] | None) -> int:
 
 
 def person(session: Session, user_id: int, areas: frozenset[str] | None) -> Person | None:
-    """Return a user as the admin of `areas` may see them, or None if not theirs to see."""
+    """Return a user as the admin of `areas` may see them, or None if not theirs to see.
+
+    This is the one rule of who is in an admin's municipalities: a role there, or living
+    there (a superadmin's, `areas` None: everyone). Unknown and outside are both None.
+    """
+    if not 0 < user_id < 2**63:  # no Telegram id (and none a BIGINT column could hold)
+        return None
     user = session.get(User, user_id)
     if user is None:
         return None
@@ -97,12 +107,12 @@ def change(
         raise PeopleError("role")
     if not actor.manages(municipality or None) and not (actor.superadmin and not municipality):
         raise PeopleError("not_yours")
+    if person(session, user_id, actor.managed) is None:
+        raise PeopleError("not_found")
     if user_id in superadmins:
         raise PeopleError("superadmin")
     if user_id == actor.id and role == "admin" and not grant:
         raise PeopleError("own_admin")
-    if session.get(User, user_id) is None:
-        raise PeopleError("unknown")
     if grant:
         changed = grant_role(session, user_id, role, municipality)
     else:

@@ -55,13 +55,17 @@ REDEEM_ERRORS = {
     "expired": N_(
         "This invitation has expired. Please ask the person who invited you for a new one."
     ),
+    "inviter": N_(
+        "This invitation no longer works because the person who sent it can no longer grant "
+        "this role; please ask an admin of your municipality for a new one."
+    ),
 }
 PEOPLE_ERRORS = {
     "role": N_("That role cannot be changed here."),
     "not_yours": N_("You can only change roles in the municipalities you administer."),
     "superadmin": N_("This person is a state-wide admin by configuration (ADMIN_USER_IDS)."),
     "own_admin": N_("You cannot take away your own admin role. Ask another admin to do it."),
-    "unknown": N_("This person no longer uses Lotse."),
+    "not_found": N_("This person was not found among the people of your municipalities."),
 }
 ACTIONS = {
     "invitation_created": N_("invited someone as {role}"),

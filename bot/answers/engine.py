@@ -19,6 +19,11 @@ from bot.catalog.schema import REFERENCE_LANGUAGE, Content, FaqEntry
 ALSO_SEARCHED = (REFERENCE_LANGUAGE, "en")
 MAX_HITS = 10
 MAX_SUGGESTIONS = 3
+#: The most of a message the engine reads, in normalised characters (Telegram's limit) ...
+MAX_TEXT = 4096
+#: ... the distinct content words it keeps (the first ones), the letters it keeps of each
+#: (no vocabulary word is nearly that long) and of all: stemming takes time per letter.
+MAX_WORDS, MAX_WORD, MAX_LETTERS = 32, 40, 256
 
 
 @dataclass(frozen=True)
@@ -96,10 +101,10 @@ class AnswerEngine:
         today: date | None = None,
     ) -> Decision:
         """Rank the FAQ entries a user may see for text, then decide how to reply."""
-        normal = normalise(text)
+        normal = normalise(text, MAX_TEXT)
         if not normal:
             return EMPTY
-        kind = smalltalk(text)
+        kind = smalltalk(normal)
         if kind:
             return Decision("smalltalk", None, (), (), smalltalk=kind)
         langs = tuple(dict.fromkeys((lang, *ALSO_SEARCHED)))
@@ -156,8 +161,19 @@ def _aliases(raw: object) -> tuple[str, ...]:
 
 
 def _words(normal: str, stops: frozenset[str]) -> list[str]:
-    """Return the distinct words of a normalised query that are not stop words."""
-    return list(dict.fromkeys(words(normal, stops)))
+    """Return the first distinct words of a normalised query that are not stop words.
+
+    At most MAX_WORDS words of at most MAX_WORD letters, MAX_LETTERS in all: so the work per
+    query is bounded whatever the message says.
+    """
+    kept: list[str] = []
+    letters = 0
+    for word in dict.fromkeys(w[:MAX_WORD] for w in words(normal, stops)):
+        letters += len(word)
+        if len(kept) == MAX_WORDS or letters > MAX_LETTERS:
+            break
+        kept.append(word)
+    return kept
 
 
 def decide(hits: tuple[Hit, ...], tuning: Tuning) -> Decision:

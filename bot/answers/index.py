@@ -30,6 +30,10 @@ MIN_PART = 5
 #: A shorter word (but at least this long) is only found at the start or end of another.
 MIN_EDGE = 3
 MAX_EXPANSIONS = 12
+#: A word's first this many letters are searched for the vocabulary words inside it.
+MAX_COMPOUND = 40
+#: Expansions kept per index: the words people ask stay, a flood of new ones evicts the oldest.
+CACHE_SIZE = 4096
 #: The most an inexact match (a typo, a part of a compound) can fit, so an exact one wins.
 INEXACT = 0.95
 #: Share of a stem's idf computed over question variants and keywords only (the rest: all fields).
@@ -134,6 +138,8 @@ class LanguageIndex:
                 self._buckets.setdefault((len(word), word[0]), []).append(word)
                 self._buckets.setdefault((len(word), "#" + word[1]), []).append(word)
         self._words = sorted(self.surface)
+        #: The longest vocabulary word: no longer word or part of a word can match one.
+        self.longest = max(map(len, self._words), default=0)
         self._starts = list(itertools.accumulate((len(w) + 1 for w in self._words), initial=1))
         self._joined = "\n" + "\n".join(self._words) + "\n"
         self._cache: dict[str, Expansion] = {}
@@ -173,8 +179,8 @@ class LanguageIndex:
                     _keep(found, self.surface[part], weights["part"] * len(part) / len(word))
         best = sorted(found.items(), key=lambda kv: kv[1], reverse=True)[:MAX_EXPANSIONS]
         hit = Expansion(word, tuple(best), exact)
-        if len(self._cache) > 100_000:
-            self._cache.clear()
+        if len(self._cache) >= CACHE_SIZE:
+            del self._cache[next(iter(self._cache))]
         self._cache[word] = hit
         return hit
 
@@ -184,9 +190,9 @@ class LanguageIndex:
         Candidates share the word's length (give or take the edits) and its first or its
         second letter: a typo in both is rare, and scanning all words would be slow.
         """
-        if len(word) < MIN_FUZZY:
-            return {}
         edits = 2 if len(word) >= LONG_WORD else 1
+        if not MIN_FUZZY <= len(word) <= self.longest + edits:
+            return {}
         out: dict[str, int] = {}
         for length in range(len(word) - edits, len(word) + edits + 1):
             for key in ((length, word[0]), (length, "#" + word[1])):
@@ -205,6 +211,8 @@ class LanguageIndex:
         With edge, only words that start or end with it (вік -> віку, kurs -> deutschkurs).
         """
         out: list[str] = []
+        if len(word) >= self.longest:
+            return out
         needles = ("\n" + word, word + "\n") if edge else (word,)
         for needle in needles:
             pos = 0
@@ -220,9 +228,14 @@ class LanguageIndex:
         return out
 
     def _parts(self, word: str) -> list[str]:
-        """Return vocabulary words of at least MIN_PART letters found inside word."""
+        """Return vocabulary words of at least MIN_PART letters found inside word, longest first.
+
+        Only parts no longer than the longest vocabulary word, in the first MAX_COMPOUND
+        letters, are looked up: at most MAX_COMPOUND per part length, whatever the word.
+        """
         out = []
-        for size in range(len(word) - 1, MIN_PART - 1, -1):
+        word = word[:MAX_COMPOUND]
+        for size in range(min(len(word) - 1, self.longest), MIN_PART - 1, -1):
             for start in range(len(word) - size + 1):
                 part = word[start : start + size]
                 if part in self.surface:

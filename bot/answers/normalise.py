@@ -63,6 +63,10 @@ _EXPLICIT = {
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _DIGRAPH = re.compile("([aou])e+")  # German umlaut spellings: ae, oe, ue
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])")
+#: Raw characters put through NFKC at a time when only a text's start is wanted.
+_PIECE = 256
+#: Longer words are their own stem: no language has them, and stemming takes time per letter.
+LONGEST_STEMMED = 64
 
 
 @cache
@@ -95,13 +99,35 @@ def _astral(match: re.Match[str]) -> str:
     return ch if ch.isalnum() else " "
 
 
-def normalise(text: str) -> str:
-    """Return text folded for matching: one canonical spelling, words separated by one space."""
+def normalise(text: str, limit: int | None = None) -> str:
+    """Return text folded for matching: one canonical spelling, words separated by one space.
+
+    With a limit, only the start of text is folded, to at most limit characters: NFKC makes
+    up to 18 characters of one ("ﷺ"), so a long text is folded piece by piece until enough.
+    """
+    if limit is not None:
+        text = _head(text, limit)
     text = unicodedata.normalize("NFKC", text).casefold().translate(_table())
     if not text.isascii():
         text = _ASTRAL.sub(_astral, text)
     text = _DIGRAPH.sub(r"\1", text)
     return " ".join(_DIGIT_LETTER.sub(" ", text).split())
+
+
+def _head(text: str, limit: int) -> str:
+    """Return the NFKC form of text's start, cut to limit characters.
+
+    NFKC of the concatenated NFKC pieces equals NFKC of the whole, so cutting the raw text
+    anywhere (even inside a combining sequence) changes nothing but the length.
+    """
+    pieces, size = [], 0
+    for start in range(0, len(text), _PIECE):
+        piece = unicodedata.normalize("NFKC", text[start : start + _PIECE])
+        pieces.append(piece)
+        size += len(piece)
+        if size >= limit:
+            break
+    return "".join(pieces)[:limit]
 
 
 def script_of(word: str) -> str:
@@ -133,14 +159,21 @@ def _stem_arabic(word: str) -> str:
     return _stemmer("ar").stemWord(word).replace("\u0629", "\u0647")
 
 
-@lru_cache(maxsize=200_000)
 def stem(word: str, lang: str) -> str:
     """Return the stem of a normalised word written in a text of language lang."""
+    if len(word) > LONGEST_STEMMED:  # nor cached: a flood of long words must not fill memory
+        return word
     script = script_of(word)
     if script == "digit":
         return word
     if SCRIPT.get(lang) != script:
         lang = BORROWED.get(script, "")
+    return _stem(word, lang)
+
+
+@lru_cache(maxsize=1 << 15)
+def _stem(word: str, lang: str) -> str:
+    """Return the stem of word in language lang (cached by the stemmer that is used)."""
     if SNOWBALL.get(lang) not in _AVAILABLE:  # Ukrainian, or an old snowballstemmer
         return word[:PREFIX]
     if lang == "ar":

@@ -7,17 +7,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.answers.alike import join
 from bot.db.models import UnansweredQuestion, utcnow
 from bot.db.retention import delete_due
 from bot.referrals.codes import mask
+from bot.text import clean
 
 MAX_TEXT = 1000
 
 
 def record_unanswered(session: Session, text: str, lang: str, municipality: str | None) -> None:
     """Keep an unanswered question for the admins (never who asked it, nor contact details)."""
-    kept = mask(text.strip())[:MAX_TEXT]
-    session.add(UnansweredQuestion(text=kept, lang=lang, municipality=municipality))
+    kept = mask(clean(text).strip())[:MAX_TEXT]
+    join(session, UnansweredQuestion(text=kept, lang=lang, municipality=municipality))
 
 
 def recent_unanswered(session: Session, limit: int = 50) -> list[UnansweredQuestion]:

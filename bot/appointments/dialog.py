@@ -30,9 +30,12 @@ from bot.chat.context import LotseContext
 from bot.chat.conversation import State, ack, button, exits, final, serial_cancel, show, typed
 from bot.chat.conversation import conversation as build_conversation
 from bot.chat.errors import stale_button
+from bot.chat.keyboards import parse_id
 from bot.chat.send import answer
+from bot.db.models import Referral
 from bot.referrals import service as referrals
 from bot.referrals.codes import Refused
+from bot.referrals.common import presser
 from bot.referrals.words import refusal_text
 
 DAY, TIME, TITLE = "day", "time", "title"
@@ -56,6 +59,30 @@ class Plan:
 
 def _may_create(context: LotseContext) -> bool:
     return context.profile.has("advisor") or context.profile.has("coach")
+
+
+def _schedulable(context: LotseContext, referral_id: int) -> Referral | str:
+    """Return the referral the user may schedule for, or why not (role, not_found, not_allowed).
+
+    Asked when "Schedule" is pressed and again when the appointment is saved.
+    """
+    if not _may_create(context):
+        return "role"
+    me = presser(context)
+    try:
+        with context.session() as session:
+            referral = referrals.get(session, referral_id, me)
+    except referrals.ReferralError as error:
+        return "not_found" if error.code == "not_found" else "not_allowed"
+    return referral if referrals.may_schedule(referral, me) else "not_allowed"
+
+
+def _refusal(context: LotseContext, referral_id: int | None) -> str | None:
+    """Why the user may no longer save this appointment (a role taken away meanwhile), if so."""
+    if referral_id is None:
+        return None if _may_create(context) else "role"
+    found = _schedulable(context, referral_id)
+    return found if isinstance(found, str) else None
 
 
 #: "90 min" in a title sets the length (the word for minutes in the supported languages).
@@ -97,6 +124,10 @@ async def _save(
 ) -> State:
     """Store the appointment, show it, and tell the other participants."""
     me, tz = context.profile.id, context.services.settings.tz
+    if (refusal := _refusal(context, draft.referral_id)) is not None:
+        context.user_data.pop(KEY, None)
+        await show(update, say(context, error_text(context.t, refusal)), new)
+        return END
     try:
         with context.session() as session:
             appointment = s.create(session, draft, people, by=me, now=now(context), tz=tz)
@@ -121,20 +152,11 @@ async def _ask_day(
 
 async def schedule(update: Update, context: LotseContext) -> State:
     """ "Schedule" on an accepted referral: its coach and advisor, its client code, its offer."""
-    number = int(context.matches[0].group(1)) if context.matches else 0
-    me = referrals.Actor(context.profile.id, context.profile.roles)
-    try:
-        with context.session() as session:
-            referral = referrals.get(session, number, me)
-    except referrals.ReferralError as error:
+    number = parse_id(context.matches[0].group(1)) if context.matches else 0
+    referral = _schedulable(context, number)
+    if isinstance(referral, str):
         await ack(update)
-        await answer(
-            update,
-            say(
-                context,
-                error_text(context.t, "not_found" if error.code == "not_found" else "not_allowed"),
-            ),
-        )
+        await answer(update, say(context, error_text(context.t, referral)))
         return END
     if referral.state not in referrals.HOLDS_PLACE:
         return await stale_button(update, context)
@@ -165,13 +187,23 @@ def _plan(context: LotseContext) -> Plan | None:
     return found
 
 
+def _button_day(raw: str) -> date | None:
+    """Read a day button's YYYYMMDD (None: not ASCII digits, or no such day)."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 8):
+        return None
+    try:
+        return date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    except ValueError:
+        return None
+
+
 async def pick_day(update: Update, context: LotseContext) -> State:
     """A day button: ask the time."""
     plan = _plan(context)
     raw = context.matches[0].group(2) if context.matches else ""
-    if plan is None:
+    day = _button_day(raw)
+    if plan is None or day is None:
         return await stale_button(update, context)
-    day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
     await ack(update)
     return await _ask_time(update, context, replace(plan, day=day), new=False)
 

@@ -23,6 +23,7 @@ from bot.appointments.common import alert
 from bot.appointments.dispatch import dispatch
 from bot.chat.context import LotseContext
 from bot.chat.conversation import ack, add_conversation, show
+from bot.chat.keyboards import parse_id
 from bot.chat.render import Reply
 from bot.chat.send import edit
 from bot.db.models import Appointment
@@ -39,7 +40,7 @@ COMMANDS = (
 
 
 def _id(context: LotseContext) -> int:
-    return int(context.matches[0].group(1)) if context.matches else 0
+    return parse_id(context.matches[0].group(1)) if context.matches else 0
 
 
 async def _pressed(

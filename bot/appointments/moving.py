@@ -16,6 +16,7 @@ from bot.appointments.when import WhenError, parse_when
 from bot.appointments.words import error_text, when_error
 from bot.chat.context import LotseContext
 from bot.chat.conversation import State, ack
+from bot.chat.keyboards import parse_id
 from bot.chat.send import answer
 
 KEY = "appointment"
@@ -33,7 +34,7 @@ class Moving:
 
 async def begin_move(update: Update, context: LotseContext) -> State:
     """Move: ask for the new date and time."""
-    number = int(context.matches[0].group(1)) if context.matches else 0
+    number = parse_id(context.matches[0].group(1)) if context.matches else 0
     try:
         with context.session() as session:
             appointment = s.changeable(session, number, context.profile.id, now(context))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Appointment, Participant, Reminder, User
 from bot.db.retention import delete_due
+from bot.text import clean_line
 
 PLANNED, CANCELLED = "planned", "cancelled"
 PENDING, CLAIMED, SENT, DROPPED, FAILED = "pending", "claimed", "sent", "dropped", "failed"
@@ -75,7 +76,7 @@ def agenda_of(user: User | None) -> time | None:
 def _check(draft: Draft, now: datetime) -> None:
     if draft.starts_at <= now:
         raise AppointmentError("past")
-    if not draft.title.strip() or len(draft.title) > TITLE_MAX:
+    if not clean_line(draft.title) or len(draft.title) > TITLE_MAX:
         raise AppointmentError("title")
     if draft.place is not None and len(draft.place) > PLACE_MAX:
         raise AppointmentError("place")
@@ -91,8 +92,8 @@ def create(
     appointment = Appointment(
         starts_at=draft.starts_at,
         minutes=draft.minutes,
-        title=draft.title.strip(),
-        place=(draft.place or "").strip() or None,
+        title=clean_line(draft.title),
+        place=clean_line(draft.place or "") or None,
         client_code=draft.client_code,
         referral_id=draft.referral_id,
         created_by=by,

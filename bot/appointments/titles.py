@@ -6,6 +6,7 @@ import re
 
 from bot.appointments.service import DEFAULT_MINUTES
 from bot.referrals.codes import client_code, note
+from bot.text import clean_line
 
 LENGTH = re.compile(r"(?:^|\s)(\d{1,3})\s?(?:min|мин|хв|dk|dakika|دقیقه|دقيقة)\.?(?=\s|$)", re.I)
 
@@ -15,7 +16,7 @@ def details(text: str) -> tuple[str, str | None, str | None, int]:
 
     Names, phone numbers and e-mail addresses are refused (`Refused`).
     """
-    code, minutes = None, DEFAULT_MINUTES
+    code, minutes, text = None, DEFAULT_MINUTES, clean_line(text)
     if found := re.search(r"(?:^|\s)#(\S+)", text):
         code = client_code(found.group(1))
         text = (text[: found.start()] + text[found.end() :]).strip()

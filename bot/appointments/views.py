@@ -50,7 +50,7 @@ def _field(t: Translator, label: str, value: str) -> str:
 
 def _facts(t: Translator, appointment: Appointment, tz: ZoneInfo, viewer: int) -> list[str]:
     lines = [
-        bold(appointment.title),
+        bold(embed(appointment.title, t.lang)),
         _field(t, t("When:"), when(t, appointment.starts_at, tz)),
         _field(t, t("Duration:"), t("{n} minutes", n=appointment.minutes)),
     ]
@@ -180,7 +180,9 @@ def changed(t: Translator, appointment: Appointment, tz: ZoneInfo, viewer: int, 
 def ask_new_time(t: Translator, appointment: Appointment, tz: ZoneInfo, serial: str) -> Reply:
     """Ask for the new date and time of an appointment being moved."""
     lines = [
-        bold(t("When should “{title}” take place instead?", title=appointment.title)),
+        bold(
+            t("When should “{title}” take place instead?", title=embed(appointment.title, t.lang))
+        ),
         esc(t("Now: {when}", when=when(t, appointment.starts_at, tz))),
         esc(t("Type the new date and time, for example “tomorrow 14:00” or “24.11. 9:30”.")),
     ]
@@ -190,7 +192,7 @@ def ask_new_time(t: Translator, appointment: Appointment, tz: ZoneInfo, serial: 
 def really_cancel(t: Translator, appointment: Appointment, tz: ZoneInfo) -> Reply:
     """Ask before cancelling an appointment for everyone."""
     lines = [
-        bold(t("Cancel “{title}” for everyone?", title=appointment.title)),
+        bold(t("Cancel “{title}” for everyone?", title=embed(appointment.title, t.lang))),
         esc(when(t, appointment.starts_at, tz)),
     ]
     rows = (

@@ -102,6 +102,9 @@ LOCALES = {"ar": ("ar", "ar_SY")}
 ACCUSATIVE = {"ru": {"а": "у", "я": "ю"}, "uk": {"а": "у", "я": "ю"}}
 
 _LONGEST_NAME = 3  # tokens: "day after tomorrow", "تشرين الثاني"
+#: Tokens read at most: a day and a time take 12 at most ("am" weekday day month year, "um"
+#: hour am/pm, names of up to three), so more only tell that the text is more than that.
+_MAX_TOKENS = 32
 _NEXT_LEAP = 9  # years to look ahead for a day without a year (29.02.)
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 _FOLD = str.maketrans(
@@ -269,9 +272,11 @@ def _spelling(word: str) -> str:
 
 
 def _tokens(text: str) -> list[_Token]:
-    """The words of `text` (an ISO date-time counts as two), whitespace collapsed."""
-    tokens = []
+    """The first `_MAX_TOKENS` words of `text` (an ISO date-time counts as two)."""
+    tokens: list[_Token] = []
     for match in re.finditer(r"\S+", text):
+        if len(tokens) >= _MAX_TOKENS:
+            break
         norm = _normalise(match.group())
         iso = _ISO_DATE_TIME.fullmatch(norm)
         parts = iso.groups() if iso else (norm,)

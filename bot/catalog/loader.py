@@ -16,7 +16,9 @@ from bot.catalog.schema import KINDS, Content, Entry, Where
 from bot.catalog.yamlio import (
     MAX_ALIAS_NODES,
     MAX_DEPTH,
+    DuplicateKeyError,
     LimitError,
+    ValueProblem,
     error_line,
     error_text,
     load_yaml,
@@ -57,6 +59,14 @@ YAML_LIMITS = {
     "too_deep": N_("invalid YAML: it nests deeper than {limit} levels"),
     "too_many_aliases": N_("invalid YAML: its aliases repeat more than {limit} values"),
     "recursive_alias": N_("invalid YAML: an alias refers to itself"),
+}
+UNSAFE_TAG = N_("invalid YAML: unsafe or unknown YAML tag (only plain YAML is allowed)")
+VALUE_PROBLEMS = {
+    "bad_date": N_("'{value}' is not a real date"),
+    "bad_number": N_("'{value}' is not a number Lotse can keep (too long, too large or infinite)"),
+    "bad_text": N_("the text '{value}' holds a character that cannot be stored"),
+    "bad_value": N_("'{value}' cannot be read as the type its tag names"),
+    "not_plain": UNSAFE_TAG,
 }
 
 Found = dict[str, dict[str, Entry]]
@@ -170,7 +180,8 @@ def _documents(
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.add(top, 1, N_("not UTF-8 text (byte {byte})"), byte=exc.start)
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.add(top, line, N_("not UTF-8 text (byte {byte})"), byte=exc.start)
         return
     try:
         doc = load_yaml(text)
@@ -211,11 +222,15 @@ def _yaml_problem(top: Where, exc: yaml.YAMLError, problems: Problems) -> None:
         params = {"limit": limit} if limit else {}
         problems.add(top, line, YAML_LIMITS[exc.code], **params)
         return
+    if isinstance(exc, ValueProblem):
+        problems.add(top, line, VALUE_PROBLEMS[exc.code], value=exc.value)
+        return
+    if isinstance(exc, DuplicateKeyError):
+        problems.add(top, line, N_("invalid YAML: the key '{key}' appears twice"), key=exc.key)
+        return
     text = error_text(exc)
     if text is None:
-        problems.add(
-            top, line, N_("invalid YAML: unsafe or unknown YAML tag (only plain YAML is allowed)")
-        )
+        problems.add(top, line, UNSAFE_TAG)
     else:
         problems.add(top, line, N_("invalid YAML: {error}"), error=text)
 

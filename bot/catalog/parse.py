@@ -11,6 +11,7 @@ from bot.catalog.problems import Message, Problems
 from bot.catalog.reader import (
     ID_RE,
     LANG_RE,
+    MAX_ID,
     Reader,
     audience,
     contact,
@@ -35,6 +36,8 @@ from bot.i18n import N_
 
 __all__ = ["ID_RE", "LANG_RE", "SINGULAR", "Problems", "entry_label", "parse_entry"]
 
+#: An offer has at most this many places (more is a typing error).
+MAX_CAPACITY = 100_000
 SINGULAR = {
     "municipalities": "municipality",
     "programs": "program",
@@ -158,6 +161,9 @@ def parse_offer(r: Reader) -> Offer:
     ):
         r.bad("capacity", N_("'capacity' must be a whole number >= 0 or null"))
         capacity = None
+    elif capacity is not None and capacity > MAX_CAPACITY:
+        r.bad("capacity", N_("'capacity' must be at most {limit}"), limit=MAX_CAPACITY)
+        capacity = None
     return Offer(
         id=r.raw["id"],
         type=r.choice("type", OFFER_TYPES, required=True) or "other",
@@ -214,6 +220,11 @@ def parse_entry(kind: str, raw: Any, where: Where, problems: Problems) -> Entry 
         return None
     if not isinstance(entry_id, str) or not ID_RE.match(entry_id):
         reader.bad("id", N_("id '{id}' is not a lower-case slug ([a-z0-9-]+)"), id=entry_id)
+        return None
+    if len(entry_id) > MAX_ID:
+        reader.bad(
+            "id", N_("id '{id}' is longer than {limit} characters"), id=entry_id, limit=MAX_ID
+        )
         return None
     hidden = reader.flag("hidden")  # an extension key, not kept in `extra`
     if hidden and kind not in LOCAL_KINDS:

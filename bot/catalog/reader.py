@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.catalog.problems import Message, Problems
@@ -12,7 +12,10 @@ from bot.catalog.schema import GERMAN_LEVELS, REFERENCE_LANGUAGE, STATUSES, Wher
 from bot.i18n import N_
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
+#: An entry id may be at most this long (the database keeps 64 characters).
+MAX_ID = 64
+#: A language code: "de", "fa", "fa-af" (at most 8 characters, as the database keeps them).
+LANG_RE = re.compile(r"^(?=.{2,8}$)[a-z]{2,3}(?:-[a-z0-9]{2,4})?$")
 
 
 def line_of(node: Any, key: Any, default: int) -> int:
@@ -93,7 +96,7 @@ class Reader:
 
     def day(self, key: str) -> date | None:
         value = self.get(key)
-        if value is None or isinstance(value, date):
+        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
             return value
         try:
             return date.fromisoformat(str(value))

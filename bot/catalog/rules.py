@@ -28,7 +28,7 @@ def _value_ok(kind: str, value: Any, municipalities: Iterable[str]) -> bool:
         return value in STATUSES
     if kind == "german_level":
         return value in GERMAN_LEVELS
-    return value in set(municipalities)
+    return isinstance(value, str) and value in set(municipalities)
 
 
 def check_rule(rule: Any, municipalities: Iterable[str], report: Report) -> None:
@@ -65,7 +65,7 @@ def check_rule(rule: Any, municipalities: Iterable[str], report: Report) -> None
 def _check_condition(cond: Mapping[str, Any], municipalities: tuple[str, ...], report: Report):
     line = _line(cond)
     fact = cond.get("fact")
-    if fact not in FACTS:
+    if not isinstance(fact, str) or fact not in FACTS:
         report(
             line, N_("unknown fact '{fact}' (known: {known})"), fact=fact, known=", ".join(FACTS)
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.catalog.export import digest, entry_to_dict
 from bot.catalog.loader import parse_raw
@@ -61,7 +61,8 @@ def save_content(
     gets a new version. An entry whose `hidden` is None keeps its stored hidden state.
     Nothing is written when nothing changed.
     """
-    rows = {(r.kind, r.entry_id): r for r in session.scalars(select(ContentEntryRow))}
+    stored = select(ContentEntryRow).options(selectinload(ContentEntryRow.translations))
+    rows = {(r.kind, r.entry_id): r for r in session.scalars(stored)}
     content = resolve_hidden(content, {key for key, row in rows.items() if row.hidden})
     fingerprint = digest(content)
     current = current_version(session)
@@ -69,25 +70,28 @@ def save_content(
         return ImportResult(current.id, False, current.entries)
     numbers = _last_numbers(session)
     changes = 0
-    for kind, entry in content.entries():
-        data = stored_form(entry)
-        row = rows.pop((kind, entry.id), None)
-        action = _action(row, data, bool(entry.hidden))
-        if action is None:
-            continue
-        if row is None:
-            row = ContentEntryRow(kind=kind, entry_id=entry.id)
-            session.add(row)
-        else:
+    # Nothing is written until the changes are all worked out: on SQLite the first write
+    # locks the database for every other writer until the commit, so keep that short.
+    with session.no_autoflush:
+        for kind, entry in content.entries():
+            data = stored_form(entry)
+            row = rows.pop((kind, entry.id), None)
+            action = _action(row, data, bool(entry.hidden))
+            if action is None:
+                continue
+            if row is None:
+                row = ContentEntryRow(kind=kind, entry_id=entry.id)
+                session.add(row)
+            else:
+                _baseline(session, numbers, row)
+            _write_row(row, data, bool(entry.hidden))
+            _add_version(session, numbers, row, data, action, origin, author_id)
+            changes += 1
+        for row in rows.values():
             _baseline(session, numbers, row)
-        _write_row(row, data, bool(entry.hidden))
-        _add_version(session, numbers, row, data, action, origin, author_id)
-        changes += 1
-    for row in rows.values():
-        _baseline(session, numbers, row)
-        session.delete(row)
-        _add_version(session, numbers, row, None, "removed", origin, author_id)
-        changes += 1
+            session.delete(row)
+            _add_version(session, numbers, row, None, "removed", origin, author_id)
+            changes += 1
     if current is not None and not changes:
         return ImportResult(current.id, False, current.entries)
     version = ContentVersion(origin=origin, digest=fingerprint, entries=len(content))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 import yaml
@@ -10,6 +12,14 @@ import yaml
 MAX_DEPTH = 64
 #: Aliases (`*name`) may repeat at most this many values in all (no "billion laughs").
 MAX_ALIAS_NODES = 10_000
+#: Whole numbers may be at most this large (what JSON and the database keep exactly).
+MAX_NUMBER = 2**53
+#: A number with more characters than this is refused before Python reads it.
+MAX_NUMBER_CHARS = 80
+#: Characters a text cannot hold in the database: NUL and lone surrogates (from escapes).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+#: Standard YAML types that are not plain data (bytes, sets, ordered pairs): refused.
+_NOT_PLAIN = ("binary", "set", "omap", "pairs")
 
 
 class LineDict(dict):
@@ -23,7 +33,25 @@ class LineDict(dict):
 
 
 class DuplicateKeyError(yaml.MarkedYAMLError):
-    """A mapping names the same key twice."""
+    """A mapping names the same key twice; `key` is that key."""
+
+    def __init__(self, key: Any, mark: yaml.Mark):
+        super().__init__(None, None, f"the key '{key}' appears twice", mark)
+        self.key = key
+
+
+class ValueProblem(yaml.MarkedYAMLError):
+    """A value that YAML can write but Lotse cannot read or keep; `value` is its source text.
+
+    `code` is one of: bad_date (2027-02-30), bad_number (too long or large, not finite, or
+    not a number at all), bad_text (a NUL or half a surrogate pair), bad_value (anything
+    else a tag cannot read), not_plain (bytes, sets, ordered pairs).
+    """
+
+    def __init__(self, code: str, node: yaml.Node):
+        value = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+        super().__init__(None, None, f"{code.replace('_', ' ')}: {value!r}", node.start_mark)
+        self.code, self.value = code, value
 
 
 class LimitError(yaml.MarkedYAMLError):
@@ -59,6 +87,41 @@ class _LineLoader(yaml.SafeLoader):
         _check_aliases(node)
         return super().construct_document(node)
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Construct a node; a value its tag cannot read is a problem at its line."""
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            code = "bad_date" if node.tag.endswith(":timestamp") else "bad_value"
+            if node.tag.endswith((":int", ":float")):
+                code = "bad_number"
+            raise ValueProblem(code, node) from exc
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        if len(node.value) > MAX_NUMBER_CHARS:
+            raise ValueProblem("bad_number", node)
+        value = super().construct_yaml_int(node)
+        if abs(value) > MAX_NUMBER:
+            raise ValueProblem("bad_number", node)
+        return value
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise ValueProblem("bad_number", node)
+        return value
+
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:
+        value = super().construct_yaml_str(node)
+        if _UNSTORABLE.search(value):
+            raise ValueProblem("bad_text", node)
+        return value
+
+    def construct_not_plain(self, node: yaml.Node) -> Any:
+        raise ValueProblem("not_plain", node)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         self.flatten_mapping(node)
         result = LineDict()
@@ -73,9 +136,7 @@ class _LineLoader(yaml.SafeLoader):
                     None, None, "a mapping key must be a plain value", key_node.start_mark
                 ) from exc
             if key in result:
-                raise DuplicateKeyError(
-                    None, None, f"the key '{key}' appears twice", key_node.start_mark
-                )
+                raise DuplicateKeyError(key, key_node.start_mark)
             result[key] = self.construct_object(value_node, deep=deep)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
@@ -118,6 +179,11 @@ _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     lambda loader, node: loader.construct_mapping(node, deep=True),
 )
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _LineLoader.construct_yaml_int)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _LineLoader.construct_yaml_float)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_yaml_str)
+for _name in _NOT_PLAIN:
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_name}", _LineLoader.construct_not_plain)
 
 
 def load_yaml(text: str) -> Any:

@@ -16,6 +16,7 @@ from bot.i18n import Translator, negotiate, translator
 from bot.users.service import Profile, get_profile
 
 if TYPE_CHECKING:
+    from bot.chat.flood import FloodGate
     from bot.services import Services
 
 
@@ -29,6 +30,8 @@ class BotData:
     admin_commands: tuple[tuple[str, str], ...] = ()
     #: The reminder dispatcher's round that is running, if any.
     dispatching: asyncio.Task[Any] | None = None
+    #: The per-user flood limit in front of every handler (None: no limit).
+    flood: FloodGate | None = None
 
 
 class LotseContext(CallbackContext[ExtBot, dict, dict, BotData]):

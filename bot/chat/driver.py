@@ -45,7 +45,7 @@ class Sent:
 
 
 class Chat:
-    """A private chat between one user and the bot, over a FakeRequest.
+    """A chat of one user with the bot (their private chat, or a group), over a FakeRequest.
 
     Several Chats may share one application and transport (an advisor and a coach, say):
     each sees only the messages sent into its own chat, including those pushed to it while
@@ -61,6 +61,15 @@ class Chat:
     @property
     def user_id(self) -> int:
         return self.updates.user_id
+
+    @property
+    def chat_id(self) -> int:
+        """The chat's id: the user's for their private chat, else the group's."""
+        return self.updates.chat_id if self.updates.chat_id is not None else self.user_id
+
+    def in_group(self, chat_id: int) -> Chat:
+        """The same user on the same bot, writing in a group chat."""
+        return Chat(self.app, self.request, self.updates.in_group(chat_id))
 
     async def send(self, text: str) -> list[Sent]:
         """Send a text message (or /command); return the messages the bot sent or changed."""
@@ -84,7 +93,7 @@ class Chat:
         raw = {
             "message_id": message.message_id,
             "date": int(time.time()),
-            "chat": {"id": self.user_id, "type": "private"},
+            "chat": self.updates.chat(),
             "text": message.text,
             "reply_markup": message.markup,
         }
@@ -127,7 +136,7 @@ class Chat:
 
     def _mine(self, call: Call) -> bool:
         chat_id = call.params.get("chat_id")
-        return chat_id is None or int(chat_id) == self.user_id
+        return chat_id is None or int(chat_id) == self.chat_id
 
     def notices(self) -> list[str]:
         """The pop-up texts shown for the last button press."""

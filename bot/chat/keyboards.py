@@ -3,6 +3,8 @@
 Callback data look like `L:de` or `A:durchstarten-wer`: a one-letter verb and its arguments.
 They survive restarts (nothing is kept in memory); every handler matches them with a full
 regular expression and checks the values again, so old or forged buttons get a friendly reply.
+Ids in callback data are read with `parse_id()`: ASCII digits (a pattern's digit class also
+matches other scripts' digits) within the range of the column they name, or 0 (no row).
 A few buttons lead from one slice into another; they are built here, next to their data:
 `K:go` starts an eligibility check, `S:go` a search for offers, `S:k` a search for offers
 with the facts of the check just finished, `F:<entry>` shows a FAQ entry, `R:n:<offer>`
@@ -28,6 +30,10 @@ START_CHECK = "K:go"
 START_FIND, FIND_AFTER_CHECK = "S:go", "S:k"
 #: The regular expression that matches what `token()` produces.
 TOKEN = r"[a-z0-9-]{1,40}|~[A-Za-z0-9_-]{11}"
+#: The largest row id a button may name (PostgreSQL's integer is 32-bit).
+MAX_ROW_ID = 2**31 - 1
+#: The largest Telegram user id a button may name (Telegram's ids fit into 52 bits).
+MAX_USER_ID = 2**52
 
 
 def data(*parts: str) -> str:
@@ -36,6 +42,18 @@ def data(*parts: str) -> str:
     if len(joined.encode()) > MAX_DATA:
         raise ValueError(f"callback data longer than {MAX_DATA} bytes")
     return joined
+
+
+def parse_id(text: str | None, largest: int = MAX_ROW_ID) -> int:
+    """Return the id in a piece of callback data: ASCII digits up to largest, else 0.
+
+    0 names no row and no user, so a handler answers an impossible id (twelve digits, a
+    number past the column's range, digits of another script) as it answers an unknown one.
+    """
+    if not text or not text.isascii() or not text.isdigit() or len(text) > len(str(largest)):
+        return 0
+    value = int(text)
+    return value if value <= largest else 0
 
 
 def token(entry_id: str) -> str:

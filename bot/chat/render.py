@@ -54,10 +54,13 @@ def directed(html_text: str, lang: str) -> str:
 
 
 def embed(text: str, lang: str) -> str:
-    """Isolate a run with left-to-right letters (a Latin name, say) inside right-to-left text."""
-    if is_rtl(lang) and any(unicodedata.bidirectional(ch) == "L" for ch in text):
-        return isolate(text)
-    return text
+    """Isolate text of the other direction than lang's (a Latin name in Arabic, an Arabic note
+    in German) so that it keeps its own; each line on its own, as a line break ends a run."""
+    other = ("L",) if is_rtl(lang) else ("R", "AL")
+    return "\n".join(
+        isolate(line) if any(unicodedata.bidirectional(ch) in other for ch in line) else line
+        for line in text.split("\n")
+    )
 
 
 def strip_html(html_text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
@@ -160,12 +160,15 @@ class FakeRequest(BaseRequest):
 
 @dataclass
 class UpdateFactory:
-    """Build Telegram update dicts for one private chat."""
+    """Build Telegram update dicts for one user in one chat (their private chat by default)."""
 
     user_id: int = 1
     language_code: str | None = "de"
     first_name: str = "Test"
     username: str | None = None
+    #: Another chat than the private one (a group's id), and its type.
+    chat_id: int | None = None
+    chat_type: str = "private"
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1), repr=False)
     _message_ids: itertools.count = field(
         default_factory=lambda: itertools.count(100000), repr=False
@@ -179,12 +182,28 @@ class UpdateFactory:
             user["username"] = self.username
         return user
 
+    def in_group(self, chat_id: int) -> UpdateFactory:
+        """The same user writing in a group chat (update and message ids go on counting)."""
+        return replace(
+            self,
+            chat_id=chat_id,
+            chat_type="group",
+            _update_ids=self._update_ids,
+            _message_ids=self._message_ids,
+        )
+
+    def chat(self) -> dict[str, Any]:
+        """The chat the user writes in."""
+        if self.chat_id is None:
+            return {"id": self.user_id, "type": "private", "first_name": self.first_name}
+        return {"id": self.chat_id, "type": self.chat_type, "title": "Group"}
+
     def message(self, text: str) -> dict[str, Any]:
         """A text message; a leading /command gets its bot_command entity."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": self.user_id, "type": "private", "first_name": self.first_name},
+            "chat": self.chat(),
             "from": self.user(),
             "text": text,
         }
@@ -198,7 +217,7 @@ class UpdateFactory:
         message = message or {
             "message_id": 1,
             "date": int(time.time()),
-            "chat": {"id": self.user_id, "type": "private"},
+            "chat": self.chat(),
             "from": BOT_USER,
             "text": "",
         }
@@ -227,7 +246,7 @@ class UpdateFactory:
         base: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": self.user_id, "type": "private"},
+            "chat": self.chat(),
             "from": self.user(),
         }
         return {"update_id": next(self._update_ids), "message": {**base, **message}}

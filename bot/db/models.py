@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -230,15 +231,24 @@ class ContentEntryVersion(Base):
 
 
 class UnansweredQuestion(Base):
-    """A question the bot could not answer: the text, language, municipality and time only."""
+    """A question the bot could not answer: the text, language, municipality and time only.
+
+    Alike questions form a group as they are stored (bot/answers/alike.py), so that the
+    admins' inbox counts and pages groups in SQL.
+    """
 
     __tablename__ = "unanswered_questions"
+    __table_args__ = (Index("ix_unanswered_questions_place", "municipality", "lang", "group_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     lang: Mapped[str] = mapped_column(String(8))
     municipality: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    #: The group of alike questions: the id of its first question (NULL: a group of its own).
+    group_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: The sorted stems of its content words, which later questions are compared with.
+    group_key: Mapped[str | None] = mapped_column(Text)
 
 
 class Handover(Base):

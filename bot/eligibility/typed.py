@@ -28,9 +28,11 @@ DATE_LOCALES = {"en": "en_GB"}
 EXAMPLE = date(1998, 11, 24)
 MAX_AGE = 120
 _MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u2066\u2067\u2068\u2069\u202a\u202b\u202c"))
-_SEP = r"\s*[./\-\u066b\u066c\u060c,\s]\s*"  # . / - Arabic separators, comma, space
-_DATE = re.compile(rf"^\s*(\d{{1,4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,4}})\s*\.?\s*$")
-_NUMBER = re.compile(r"(-?)\s*(\d+)")
+#: . / - Arabic separators or a comma, with spaces around, or spaces alone (each space is
+#: matched one way only, so that a long run of spaces costs no backtracking).
+_SEP = r"(?:\s*[./\-\u066b\u066c\u060c,]\s*|\s+)"
+_DATE = re.compile(rf"^\s*(\d{{1,4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,4}})\s*(?:\.\s*)?$")
+_NUMBER = re.compile(r"(?:(-)\s*)?(\d+)")
 
 
 def ascii_digits(text: str) -> str:

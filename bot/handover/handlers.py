@@ -28,6 +28,7 @@ from bot.admin import handlers as admin
 from bot.chat.context import LotseContext
 from bot.chat.conversation import State, ack, add_conversation, button, serial_cancel, typed
 from bot.chat.conversation import conversation as build_conversation
+from bot.chat.keyboards import parse_id
 from bot.chat.render import Button
 from bot.chat.send import answer, edit, set_buttons
 from bot.handover import service as s
@@ -35,6 +36,7 @@ from bot.handover import views
 from bot.handover.words import error_text
 from bot.i18n import N_
 from bot.referrals.common import notify
+from bot.text import clean
 from bot.users.places import name_of
 
 log = logging.getLogger(__name__)
@@ -73,7 +75,7 @@ def _serial() -> str:
 
 
 def _number(context: LotseContext) -> int:
-    return int(context.matches[0].group(1)) if context.matches else 0
+    return parse_id(context.matches[0].group(1)) if context.matches else 0
 
 
 def _place(context: LotseContext, municipality: str | None) -> str:
@@ -97,7 +99,7 @@ def offer(context: LotseContext, text: str) -> Button | None:
     if not found:
         context.user_data.pop(QUESTION, None)
         return None
-    asking = Asking(_serial(), text.strip()[: s.QUESTION_MAX])
+    asking = Asking(_serial(), clean(text).strip()[: s.QUESTION_MAX])
     context.user_data[QUESTION] = asking
     return views.ask_button(context.t, asking.serial)
 
@@ -116,13 +118,27 @@ async def _stale(update: Update, context: LotseContext) -> None:
 # --- the asker -------------------------------------------------------------------------
 
 
+def _quota(context: LotseContext) -> s.Quota:
+    """How many questions a user may hand to a person a day (HANDOVER_DAILY_LIMIT)."""
+    settings = context.services.settings
+    return s.Quota(settings.handover_daily_limit, settings.tz)
+
+
 async def ask(update: Update, context: LotseContext) -> None:
-    """Ask whether the advisor may know who asks (after "Ask a person")."""
+    """Ask whether the advisor may know who asks (after "Ask a person"), if still allowed today."""
     serial = context.matches[0].group(1) if context.matches else None
     if _asking(context, serial) is None:
         return await _stale(update, context)
+    quota, now = _quota(context), context.services.clock.now()
+    with context.session() as session:
+        left = quota.left(session, context.profile.id, now)
     await ack(update)
     await set_buttons(update, ())
+    if not left:
+        context.user_data.pop(QUESTION, None)
+        log.info("handover refused: the daily limit is reached")
+        await answer(update, views.limit_reached(context.t, quota.per_day))
+        return
     await answer(update, views.consent(context.t, serial or ""))
 
 
@@ -133,18 +149,27 @@ async def agree(update: Update, context: LotseContext) -> None:
     if asking is None:
         return await _stale(update, context)
     context.user_data.pop(QUESTION, None)
-    with context.session() as session:
-        advisors = s.advisors_for(session, profile.municipality, exclude=profile.id)
-        handover = None
-        if advisors:
-            handover = s.create(
-                session,
-                asker_id=profile.id,
-                question=asking.text,
-                lang=profile.language,
-                municipality=profile.municipality,
-                share_identity=verb == "y",
-            )
+    quota, now = _quota(context), context.services.clock.now()
+    try:
+        with context.session() as session:
+            advisors = s.advisors_for(session, profile.municipality, exclude=profile.id)
+            handover = None
+            if advisors:
+                handover = s.create(
+                    session,
+                    asker_id=profile.id,
+                    question=asking.text,
+                    lang=profile.language,
+                    municipality=profile.municipality,
+                    share_identity=verb == "y",
+                    now=now,
+                    quota=quota,
+                )
+    except s.HandoverError:  # the limit: another question was handed over meanwhile
+        log.info("handover refused: the daily limit is reached")
+        await ack(update)
+        await edit(update, views.limit_reached(t, quota.per_day))
+        return
     await ack(update)
     if handover is None:
         await edit(update, views.nobody(t))
@@ -215,7 +240,7 @@ async def take(update: Update, context: LotseContext) -> State:
 async def typed_answer(update: Update, context: LotseContext) -> State:
     """Store the typed answer and pass it on to the asker, in the bot."""
     writing, t = context.user_data.get(KEY), context.t
-    text = ((update.effective_message.text if update.effective_message else "") or "").strip()
+    text = clean((update.effective_message.text if update.effective_message else "") or "").strip()
     if not isinstance(writing, Writing):
         return END
     if not text or len(text) > s.ANSWER_MAX:
@@ -228,6 +253,9 @@ async def typed_answer(update: Update, context: LotseContext) -> State:
             now = context.services.clock.now()
             handover = s.answer(session, writing.handover, context.profile.id, text, now)
     except s.HandoverError as error:
+        if error.code == "not_allowed":  # no advisor there any more: the colleagues take it
+            with context.session() as session:
+                s.give_back(session, writing.handover, context.profile.id)
         await _alert(update, context, error.code)
         return END
     arrived = await notify(context, handover.asker_id, lambda other: views.relayed(other, handover))
@@ -276,13 +304,14 @@ async def list_questions(update: Update, context: LotseContext) -> None:
     """/questions: the open questions of the advisor's municipalities, each to take."""
     with context.session() as session:
         areas = s.served_by(session, context.profile.id)
-        found = s.waiting(session, areas, (s.OPEN,)) if areas else []
+        count = s.count_waiting(session, areas, (s.OPEN,)) if areas else 0
+        found = s.waiting(session, areas, (s.OPEN,), LIST_MAX) if count else []
     t = context.t
     if not areas:
         await answer(update, views.not_taking(t))
         return
-    await answer(update, views.waiting_head(t, len(found)))
-    for waiting in found[:LIST_MAX]:
+    await answer(update, views.waiting_head(t, count))
+    for waiting in found:
         await answer(update, views.question(t, waiting, _place(context, waiting.municipality)))
 
 

@@ -9,15 +9,17 @@ condition after the row lock; SQLite has one writer at a time).
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, or_, select, true, update
+from sqlalchemy import and_, exists, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Handover, User, UserRole, utcnow
 from bot.db.retention import delete_due
 from bot.referrals.codes import mask
+from bot.text import clean
 
 OPEN, TAKEN, ANSWERED, CLOSED = "open", "taken", "answered", "closed"
 #: How long a question (as asked) and an answer may be.
@@ -25,8 +27,8 @@ QUESTION_MAX, ANSWER_MAX = 1000, 3000
 
 
 class HandoverError(Exception):
-    """A change that cannot be made: not_found, not_allowed, or the state that stops it
-    (open, taken, answered, closed)."""
+    """A change that cannot be made: not_found, not_allowed, limit (the asker's quota for the
+    day is used up), or the state that stops it (open, taken, answered, closed)."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -98,6 +100,22 @@ def served_by(session: Session, user_id: int) -> frozenset[str]:
     return frozenset(p for p in places if p)
 
 
+@dataclass(frozen=True)
+class Quota:
+    """At most `per_day` questions handed to a person per user and calendar day in `tz`.
+
+    A calendar day, not the last 24 hours: "again tomorrow" is easy to say and to plan with,
+    and a day's questions never block the next morning.
+    """
+
+    per_day: int
+    tz: tzinfo
+
+    def left(self, session: Session, asker_id: int, now: datetime) -> int:
+        """Return how many questions the user may still hand over today."""
+        return max(0, self.per_day - asked_since(session, asker_id, start_of_day(now, self.tz)))
+
+
 def create(
     session: Session,
     *,
@@ -107,16 +125,26 @@ def create(
     municipality: str | None,
     share_identity: bool,
     now: datetime | None = None,
+    quota: Quota | None = None,
 ) -> Handover:
-    """Store a question handed to the advisors (open until one takes it)."""
+    """Store a question handed to the advisors (open until one takes it).
+
+    Raises HandoverError("limit") and stores nothing when the asker's `quota` is used up.
+    """
+    now = now or utcnow()
+    if quota is not None:
+        # One hand-over of the asker at a time (PostgreSQL; SQLite has one writer anyway).
+        session.execute(select(User.id).where(User.id == asker_id).with_for_update())
+        if not quota.left(session, asker_id, now):
+            raise HandoverError("limit")
     handover = Handover(
         asker_id=asker_id,
-        question=mask(question.strip())[:QUESTION_MAX],
+        question=mask(clean(question).strip())[:QUESTION_MAX],
         lang=lang,
         municipality=municipality,
         share_identity=share_identity,
         state=OPEN,
-        created_at=now or utcnow(),
+        created_at=now,
     )
     session.add(handover)
     session.flush()
@@ -171,12 +199,15 @@ def answer(
 ) -> Handover:
     """Store the taker's answer.
 
-    Raises HandoverError: not_found, open (given back meanwhile), taken (by a colleague),
-    answered, closed.
+    Raises HandoverError: not_found, not_allowed (no longer an advisor there), open (given
+    back meanwhile), taken (by a colleague), answered, closed.
     """
-    text = text.strip()
+    text = clean(text).strip()
     if not text or len(text) > ANSWER_MAX:
         raise ValueError("an answer must not be empty or too long")
+    found = session.get(Handover, handover_id)
+    if found is not None and not may_take(session, advisor_id, found.municipality):
+        raise HandoverError("not_allowed")  # the role was taken away while they wrote
     mine = and_(Handover.state == TAKEN, Handover.taken_by == advisor_id)
     values = {"state": ANSWERED, "answer": text, "answered_at": now or utcnow()}
     changed = _set(session, handover_id, mine, **values)
@@ -214,25 +245,54 @@ def _in(areas: Collection[str] | None) -> Any:
     return true() if areas is None else Handover.municipality.in_(list(areas))
 
 
-def answered(session: Session, areas: Collection[str] | None = None) -> list[Answered]:
+def _answered_rows() -> Any:
+    return select(
+        Handover.id,
+        Handover.question,
+        Handover.answer,
+        Handover.lang,
+        Handover.municipality,
+        Handover.answered_at,
+    ).where(Handover.state == ANSWERED)
+
+
+def answered(
+    session: Session,
+    areas: Collection[str] | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Answered]:
     """Return the answered questions of these municipalities (None: all), newest first."""
     query = (
-        select(
-            Handover.id,
-            Handover.question,
-            Handover.answer,
-            Handover.lang,
-            Handover.municipality,
-            Handover.answered_at,
-        )
-        .where(Handover.state == ANSWERED, _in(areas))
+        _answered_rows()
+        .where(_in(areas))
         .order_by(Handover.answered_at.desc(), Handover.id.desc())
+        .offset(offset)
+        .limit(limit)
     )
     return [Answered(*row) for row in session.execute(query)]
 
 
+def count_answered(session: Session, areas: Collection[str] | None = None) -> int:
+    """Count the answered questions of these municipalities (None: all)."""
+    query = select(func.count()).where(Handover.state == ANSWERED, _in(areas))
+    return session.scalar(query) or 0
+
+
+def answered_one(
+    session: Session, handover_id: int, areas: Collection[str] | None = None
+) -> Answered | None:
+    """Return this answered question if it belongs to these municipalities (None: all)."""
+    row = session.execute(_answered_rows().where(Handover.id == handover_id, _in(areas))).first()
+    return Answered(*row) if row else None
+
+
 def waiting(
-    session: Session, areas: Collection[str] | None = None, states: Collection[str] = (OPEN, TAKEN)
+    session: Session,
+    areas: Collection[str] | None = None,
+    states: Collection[str] = (OPEN, TAKEN),
+    limit: int | None = None,
 ) -> list[Waiting]:
     """Return the unanswered questions of these municipalities (None: all), oldest first."""
     query = (
@@ -247,8 +307,30 @@ def waiting(
         )
         .where(Handover.state.in_(list(states)), _in(areas))
         .order_by(Handover.created_at, Handover.id)
+        .limit(limit)
     )
     return [Waiting(*row) for row in session.execute(query)]
+
+
+def count_waiting(
+    session: Session, areas: Collection[str] | None = None, states: Collection[str] = (OPEN, TAKEN)
+) -> int:
+    """Count the unanswered questions of these municipalities (None: all)."""
+    query = select(func.count()).where(Handover.state.in_(list(states)), _in(areas))
+    return session.scalar(query) or 0
+
+
+def asked_since(session: Session, asker_id: int, since: datetime) -> int:
+    """Count the questions the user handed to a person since `since` (withdrawn ones too)."""
+    query = select(func.count()).where(Handover.asker_id == asker_id, Handover.created_at >= since)
+    return session.scalar(query) or 0
+
+
+def start_of_day(now: datetime, tz: tzinfo) -> datetime:
+    """Return the last midnight before `now` in the time zone `tz` (aware, in UTC)."""
+    local = now.astimezone(tz)
+    midnight = datetime.combine(local.date(), time(), tzinfo=tz)
+    return midnight.astimezone(UTC)
 
 
 def get(session: Session, handover_id: int) -> Handover | None:

@@ -63,6 +63,23 @@ def nobody(t: Translator) -> Reply:
     return _reply(t, lines)
 
 
+def limit_reached(t: Translator, per_day: int) -> Reply:
+    """The asker has handed over as many questions today as one may: when again, what else."""
+    lines = [
+        bold(
+            t.ngettext(
+                "You can ask a person up to {n} question a day.",
+                "You can ask a person up to {n} questions a day.",
+                per_day,
+            )
+        ),
+        esc(t("You can ask a person again tomorrow.")),
+        esc(t("Until then, /find shows local offers and how to contact them.")),
+        esc(t("Or ask me your question in other words: perhaps I know the answer after all.")),
+    ]
+    return _reply(t, lines)
+
+
 def withdrawn(t: Translator) -> Reply:
     return say(t, t("You have withdrawn your question."))
 
@@ -72,10 +89,10 @@ def relayed(t: Translator, handover: Handover) -> Reply:
     lines = [
         bold("💬 " + t("Answer from an advisor:")),
         "",
-        esc(handover.answer or ""),
+        esc(embed(handover.answer or "", t.lang)),
         "",
         italic(t("Your question:")),
-        directed(italic(handover.question), handover.lang),
+        directed(italic(embed(handover.question, t.lang)), handover.lang),
     ]
     return _reply(t, lines)
 
@@ -90,7 +107,8 @@ def _asked(t: Translator, question: Handover | Waiting, place: str) -> list[str]
         place=embed(place, t.lang),
         language=language_name(t, question.lang),
     )
-    return [bold("🙋 " + head), "", directed(esc(question.question), question.lang), ""]
+    asked = directed(esc(embed(question.question, t.lang)), question.lang)
+    return [bold("🙋 " + head), "", asked, ""]
 
 
 def take_rows(t: Translator, handover_id: int) -> tuple[tuple[Button, ...], ...]:

@@ -255,7 +255,8 @@ async def open_offer(update: Update, context: LotseContext) -> State:
         return await stale_button(update, context)
     with context.session() as session:
         left = referrals.free_places(session, content.offers[offer_id])
-    refer = context.profile.has("advisor") or context.profile.has("coach")
+    profile = context.profile
+    refer = referrals.may_refer(referrals.Actor(profile.id, profile.roles))  # R:n checks again
     back = views.page_of(listed[0], offer_id)
     await ack(update)
     await edit(update, card.card(context.t, content, listed[1], back, left=left, can_refer=refer))

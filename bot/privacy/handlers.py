@@ -153,10 +153,15 @@ async def stay_pressed(update: Update, context: LotseContext) -> None:
 # ---- client codes -------------------------------------------------------------------------
 
 
+def _works_with_clients(context: LotseContext) -> bool:
+    """Client codes are for advisors and coaches (read afresh: for the command and the press)."""
+    return context.profile.has("advisor") or context.profile.has("coach")
+
+
 async def client(update: Update, context: LotseContext) -> None:
     """Show a client code's records, or ask to erase them with `/client CODE delete`."""
     profile, t = context.profile, context.t
-    if not (profile.has("advisor") or profile.has("coach")):
+    if not _works_with_clients(context):
         await answer(update, views.client_roles_only(t))
         return
     args = [a.casefold() for a in context.args or []]
@@ -207,6 +212,9 @@ async def client_pressed(update: Update, context: LotseContext) -> None:
     t, me = context.t, context.profile.id
     if context.matches[0].group(1) == "n":
         await edit(update, views.kept(t))
+        return
+    if not _works_with_clients(context):  # the role was taken away since /client
+        await edit(update, views.client_roles_only(t))
         return
     now = context.services.clock.now()
     with context.session() as session:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.text import clean
+
 #: How long a client code may be (letters, digits and "-" only).
 CODE_MAX = 12
 #: How long a note for the coach may be.
@@ -15,11 +17,15 @@ NOTE_MAX = 300
 #: A run of digits (with spaces, dashes, slashes, dots or brackets) this long looks like a phone.
 PHONE_DIGITS = 6
 
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+#: Something@something.something: one character before "@" is enough to know (and is linear).
+_EMAIL = re.compile(r"[^\s@]@[^\s@]+\.[^\s@]")
 _PHONE = re.compile(r"\+?\d[\d\s/().-]{4,}\d")
 EMAIL, PHONE, NAME = "[e-mail]", "[phone]", "[name]"
-#: An e-mail address as it is cut out of a text, and dates that are no phone numbers.
-_MAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: An e-mail address as it is cut out of a text: the characters before "@" (see `_mails`) ...
+_LOCAL = re.compile(r"[\w.+-]+")
+#: ... and "@" with the domain.
+_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
+#: Dates, which are no phone numbers.
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 _CODE = re.compile(rf"[A-Za-z0-9](?:[A-Za-z0-9-]{{0,{CODE_MAX - 1}}})")
 #: Forms of address that name a person ("Herr Ahmadi", "Mrs Smith", "السيد").
@@ -63,6 +69,23 @@ def _phone(match: re.Match[str]) -> str:
     return PHONE
 
 
+def _mails(text: str) -> str:
+    """Replace each e-mail address in text by EMAIL, in one pass over the text.
+
+    An address is a run of letters, digits and "._+-" (or the rest of such a run after the
+    address before it), "@" and a domain with a dot. One pattern for all of it would try
+    every start of a long run of letters, in time quadratic in the run's length.
+    """
+    out, done = [], 0
+    for run in _LOCAL.finditer(text):
+        start = max(run.start(), done)
+        if start < run.end() and (domain := _DOMAIN.match(text, run.end())):
+            out += (text[done:start], EMAIL)
+            done = domain.end()
+    out.append(text[done:])
+    return "".join(out)
+
+
 def _address(match: re.Match[str]) -> str:
     return match.group(1) + " " + NAME
 
@@ -73,7 +96,7 @@ def mask(text: str) -> str:
     For texts Lotse keeps that users typed freely (unanswered questions, questions handed to
     a person): the meaning stays, the contact details and names do not.
     """
-    text = _MAIL.sub(EMAIL, text)
+    text = _mails(text)
     text = _PHONE.sub(_phone, text)
     return _NAMED.sub(_address, text)
 
@@ -97,8 +120,12 @@ def client_code(raw: str) -> str:
 
 
 def note(raw: str) -> str:
-    """Return the note, trimmed; refuse e-mails, phone numbers, forms of address, long text."""
-    text = raw.strip()
+    """Return the note, cleaned and trimmed; refuse e-mails, phones, forms of address, long text.
+
+    Cleaned: without control characters and bidi overrides (bot.text.clean), since the coach
+    (or, for appointment titles and places, the other participants) reads it.
+    """
+    text = clean(raw).strip()
     if len(text) > NOTE_MAX:
         raise Refused("long")
     if found := _personal(text):

@@ -22,8 +22,9 @@ def say(t: Translator, text: str) -> Reply:
 
 
 def presser(context: LotseContext) -> s.Actor:
-    """Who pressed or wrote: their id and roles, read afresh for this update."""
-    return s.Actor(context.profile.id, context.profile.roles)
+    """Who pressed or wrote: their id, roles and admin's municipalities, read for this update."""
+    profile = context.profile
+    return s.Actor(profile.id, profile.roles, profile.managed)
 
 
 async def alert(update: Update, context: LotseContext, code: str, state: str | None = None):

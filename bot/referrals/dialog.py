@@ -21,7 +21,7 @@ from bot.chat.context import LotseContext
 from bot.chat.conversation import State, ack, button, exits, serial_cancel, show, typed
 from bot.chat.conversation import conversation as build_conversation
 from bot.chat.errors import stale_button
-from bot.chat.keyboards import TOKEN, resolve
+from bot.chat.keyboards import TOKEN, parse_id, resolve
 from bot.chat.render import Reply
 from bot.chat.send import answer, edit
 from bot.db.models import Referral
@@ -32,6 +32,7 @@ from bot.referrals import service as s
 from bot.referrals.common import alert, load, notify, presser, say
 from bot.referrals.views import Draft
 from bot.referrals.words import error_text
+from bot.text import clean
 from bot.users.service import coach_by_handle
 
 KEY = "referral"
@@ -63,7 +64,7 @@ def _serial() -> str:
 async def begin(update: Update, context: LotseContext) -> State:
     """Start a referral from an offer's card: advisors and coaches only, offers still open."""
     content = context.services.content
-    if not (context.profile.has("advisor") or context.profile.has("coach")):
+    if not s.may_refer(presser(context)):
         await alert(update, context, "role")
         return END
     offer_id = resolve(context.matches[0].group(1), content.offers) if context.matches else None
@@ -181,6 +182,10 @@ async def send_referral(update: Update, context: LotseContext) -> State:
     draft, content, profile = _draft(context), context.services.content, context.profile
     if draft is None or draft.code is None or draft.offer not in content.offers:
         return await stale_button(update, context)
+    if not s.may_refer(presser(context)):  # the role was taken away since the dialog began
+        context.user_data.pop(KEY, None)
+        await alert(update, context, "role")
+        return END
     offer = content.offers[draft.offer]
     today = datetime.now(context.services.settings.tz).date()
     try:
@@ -228,12 +233,9 @@ async def _to_coach(context: LotseContext, referral: Referral) -> bool:
 async def begin_message(update: Update, context: LotseContext) -> State:
     """Start a question to the advisor (coach) or an answer to the coach (advisor)."""
     verb, number = context.matches[0].group(1, 2) if context.matches else ("", "0")
-    referral, actor = load(context, int(number)), presser(context)
+    referral, actor = load(context, parse_id(number)), presser(context)
     to_coach = verb == "r"
-    allowed = referral is not None and actor.id == (
-        referral.advisor_id if to_coach else referral.coach_id
-    )
-    if referral is None or not allowed:
+    if referral is None or not s.may_write(referral, actor, to_coach):
         await alert(update, context, "not_allowed" if referral else "not_found")
         return END
     if not to_coach and referral.state not in s.OPEN:
@@ -249,9 +251,12 @@ async def begin_message(update: Update, context: LotseContext) -> State:
 async def typed_message(update: Update, context: LotseContext) -> State:
     """Pass the typed question or answer on to the other side (it is not stored)."""
     relay, t = context.user_data.pop(KEY, None), context.t
-    text = ((update.effective_message.text if update.effective_message else "") or "").strip()
-    referral = load(context, relay.referral) if isinstance(relay, Relay) else None
-    if referral is None:
+    text = clean((update.effective_message.text if update.effective_message else "") or "").strip()
+    if not isinstance(relay, Relay):
+        return END
+    referral = load(context, relay.referral)
+    if referral is None or not s.may_write(referral, presser(context), relay.to_coach):
+        await alert(update, context, "not_allowed" if referral else "not_found")  # a role lost
         return END
     if len(text) > MESSAGE_MAX:
         context.user_data[KEY] = relay

@@ -2,7 +2,8 @@
 change a referral, one referral, /referrals; the Refer dialog is in dialog.py.
 
 Buttons that change a referral carry its id and are checked against the database, the role
-and the owner on every press, so they work after a restart and do nothing for anybody else.
+and the owner (or the admin's municipalities) on every press, by the rules in service.py, so
+they work after a restart and do nothing for anybody else.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.chat.context import LotseContext
 from bot.chat.conversation import ack, add_conversation, show
+from bot.chat.keyboards import parse_id
 from bot.chat.send import edit
 from bot.i18n import N_
 from bot.matching import handlers as matching
@@ -33,9 +35,9 @@ async def change(update: Update, context: LotseContext) -> None:
     actor, content, tz = presser(context), context.services.content, context.services.settings.tz
     try:
         with context.session() as session:
-            referral = s.move(session, int(number), ACTIONS_BY_VERB[verb], actor, content)
+            referral = s.move(session, parse_id(number), ACTIONS_BY_VERB[verb], actor, content)
     except s.ReferralError as error:
-        now = load(context, int(number))
+        now = load(context, parse_id(number))
         await alert(update, context, error.code, now.state if now else None)
         if now is not None and error.code == "moved":
             await edit(update, views.details(context.t, content, now, actor, tz))
@@ -49,7 +51,7 @@ async def change(update: Update, context: LotseContext) -> None:
 
 async def show_one(update: Update, context: LotseContext) -> None:
     """Show one referral with the buttons the user may press."""
-    number = int(context.matches[0].group(1)) if context.matches else 0
+    number = parse_id(context.matches[0].group(1)) if context.matches else 0
     referral = load(context, number)
     if referral is None:
         await alert(update, context, "not_found")
@@ -69,10 +71,10 @@ async def show_one(update: Update, context: LotseContext) -> None:
 async def list_referrals(update: Update, context: LotseContext) -> None:
     """/referrals and its pages: the referrals the user made or handles."""
     number = int(context.matches[0].group(1)) if context.matches else 0
+    actor = presser(context)
     with context.session() as session:
-        found = s.listing(session, presser(context))
-    profile = context.profile
-    if not found and not (profile.has("advisor") or profile.has("coach")):
+        found = s.listing(session, actor)
+    if not found and not s.may_refer(actor):
         await alert(update, context, "role")
         return
     await ack(update)

@@ -1,9 +1,10 @@
 """Referrals: create them, move them through their states, count places, keep the history.
 
-No telegram import. Every change checks who asks (the referral's coach, its advisor, an
-admin) and the state it is in; taking a place checks the offer's capacity with the other
-referrals for that offer locked out (a PostgreSQL advisory lock per offer; SQLite has one
-writer at a time), so the last place is never given twice.
+No telegram import. Every look and change checks who asks (the referral's coach, its
+advisor, an admin of its municipality: the rules below, `may_see` to `may_schedule`, are the
+only place that says so) and the state it is in; taking a place checks the offer's capacity
+with the other referrals for that offer locked out (a PostgreSQL advisory lock per offer;
+SQLite has one writer at a time), so the last place is never given twice.
 """
 
 from __future__ import annotations
@@ -55,14 +56,12 @@ class ReferralError(Exception):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who presses: their user id and roles."""
+    """Who presses: their user id, roles (read afresh) and the municipalities they administer."""
 
     id: int
     roles: frozenset[str]
-
-    @property
-    def is_admin(self) -> bool:
-        return "admin" in self.roles
+    #: The municipalities the actor administers; None: all of them (a superadmin).
+    managed: frozenset[str] | None = frozenset()
 
 
 def _lock_offer(session: Session, offer_id: str) -> None:
@@ -148,17 +147,55 @@ def give_up(session: Session, referral_id: int, now: datetime | None = None) -> 
     return referral
 
 
-def may_see(referral: Referral, actor: Actor) -> bool:
-    """Its advisor, its coach and admins may see a referral."""
-    return actor.is_admin or actor.id in (referral.advisor_id, referral.coach_id)
+def may_refer(actor: Actor) -> bool:
+    """Advisors and coaches refer people (admins as advisors of their own referrals)."""
+    return bool({"advisor", "coach", "admin"} & actor.roles)
 
 
-def _may(referral: Referral, actor: Actor, who: str) -> bool:
-    if actor.is_admin:
-        return True
+def _side(referral: Referral, actor: Actor, who: str) -> bool:
+    """Say if the actor is the referral's coach or advisor (`who`) and still holds that role."""
     if who == "coach":
-        return "coach" in actor.roles and actor.id == referral.coach_id
-    return actor.id == referral.advisor_id
+        return actor.id == referral.coach_id and "coach" in actor.roles
+    return actor.id == referral.advisor_id and bool({"advisor", "admin"} & actor.roles)
+
+
+def administers(referral: Referral, actor: Actor) -> bool:
+    """Say if the actor is an admin of the referral's municipality (a superadmin: of all).
+
+    A referral without a municipality (its offer is for all of NRW) belongs to no
+    municipality's admins: only superadmins administer it, or every admin in NRW could
+    read its client code and note.
+    """
+    if "admin" not in actor.roles:
+        return False
+    if actor.managed is None:
+        return True
+    return referral.municipality is not None and referral.municipality in actor.managed
+
+
+def may_see(referral: Referral, actor: Actor) -> bool:
+    """Its advisor, its coach and the admins of its municipality may see a referral."""
+    return any(_side(referral, actor, who) for who in ("advisor", "coach")) or administers(
+        referral, actor
+    )
+
+
+def may(referral: Referral, actor: Actor, action: str) -> bool:
+    """Say if the actor may apply `action` (its coach's or advisor's; its admins' too)."""
+    who = next((w for (_, a), (_, w) in MOVES.items() if a == action), None)
+    if who is None:
+        return False
+    return _side(referral, actor, who) or administers(referral, actor)
+
+
+def may_write(referral: Referral, actor: Actor, to_coach: bool) -> bool:
+    """Say if the actor may write to the other side: the advisor to the coach, or back."""
+    return _side(referral, actor, "advisor" if to_coach else "coach")
+
+
+def may_schedule(referral: Referral, actor: Actor) -> bool:
+    """Its advisor and coach (not its admins) schedule appointments for a referral."""
+    return any(_side(referral, actor, who) for who in ("advisor", "coach"))
 
 
 def get(session: Session, referral_id: int, actor: Actor) -> Referral:
@@ -198,8 +235,7 @@ def move(
     if referral is None:
         raise ReferralError("not_found")
     step = MOVES.get((referral.state, action))
-    who = next((w for (_, a), (_, w) in MOVES.items() if a == action), "coach")
-    if not _may(referral, actor, who):
+    if not may(referral, actor, action):
         raise ReferralError("not_allowed", referral)
     if step is None:
         raise ReferralError("moved", referral)
@@ -244,12 +280,17 @@ def needs_warning(past: Sequence[Referral], offer_type: str) -> bool:
 
 
 def listing(session: Session, actor: Actor) -> list[Referral]:
-    """Return the referrals the user made or handles: open ones first, newest first."""
+    """Return the referrals the user made or handles: open ones first, newest first.
+
+    Only their own, and only while they hold the role (`may_see`): an admin's list is theirs
+    too, never their municipality's or another's.
+    """
     query = select(Referral).where(
         or_(Referral.advisor_id == actor.id, Referral.coach_id == actor.id)
     )
-    found = list(session.scalars(query.order_by(Referral.updated_at.desc(), Referral.id.desc())))
-    return sorted(found, key=lambda r: r.state not in OPEN)
+    found = session.scalars(query.order_by(Referral.updated_at.desc(), Referral.id.desc()))
+    own = [r for r in found if may_see(r, actor)]
+    return sorted(own, key=lambda r: r.state not in OPEN)
 
 
 def prune(

@@ -219,19 +219,15 @@ def timed_out(t: Translator, minutes: int) -> Reply:
 
 def _action_rows(t: Translator, referral: Referral, actor: s.Actor) -> Rows:
     """The buttons this user may press for the referral in its current state."""
-    buttons = []
-    for (before, action), (_, who) in s.MOVES.items():
-        if before != referral.state:
-            continue
-        mine = actor.id == (referral.coach_id if who == "coach" else referral.advisor_id)
-        if mine or actor.is_admin:
-            buttons.append(
-                Button(t(ACTION_LABELS[action]), data("R", VERBS[action], str(referral.id)))
-            )
+    buttons = [
+        Button(t(ACTION_LABELS[action]), data("R", VERBS[action], str(referral.id)))
+        for before, action in s.MOVES
+        if before == referral.state and s.may(referral, actor, action)
+    ]
     rows: list[tuple[Button, ...]] = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
-    if referral.state in s.OPEN and actor.id == referral.coach_id:
+    if referral.state in s.OPEN and s.may_write(referral, actor, to_coach=False):
         rows.append((Button("❓ " + t("Ask a question"), data("R", "q", str(referral.id))),))
-    if referral.state in s.HOLDS_PLACE and actor.id in (referral.coach_id, referral.advisor_id):
+    if referral.state in s.HOLDS_PLACE and s.may_schedule(referral, actor):
         rows.append(
             (Button("📅 " + t("Schedule an appointment"), data("A", "r", str(referral.id))),)
         )
@@ -343,7 +339,7 @@ def relayed(
             code=referral.client_code,
         )
         rows = ((Button("💬 " + t("Answer"), data("R", "r", str(referral.id))),),)
-    return _reply(t, [bold(head), "", esc(message)], rows)
+    return _reply(t, [bold(head), "", esc(embed(message, t.lang))], rows)
 
 
 def passed_on(t: Translator) -> Reply:

@@ -109,6 +109,16 @@ def get_profile(
     return _profile(user, default_language, is_new, superadmin=user_id in admin_ids)
 
 
+def stored_profile(
+    session: Session, user_id: int, *, admin_ids: frozenset[int], default_language: str = "de"
+) -> Profile | None:
+    """Return a stored user's profile as it is now, without creating or touching the user."""
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    return _profile(user, default_language, superadmin=user_id in admin_ids)
+
+
 def coach_by_handle(session: Session, handle: str | None) -> int | None:
     """Return the id of the coach whose Telegram username is `handle` ("@name"), if any."""
     name = (handle or "").strip().lstrip("@").lower()

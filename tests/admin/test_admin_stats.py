@@ -1,4 +1,5 @@
-"""Statistics for admins: counting, periods, the scope, small numbers hidden, chart and CSV."""
+"""Statistics for admins: periods, counting, the scope, chart and CSV (the hiding rule:
+tests/admin/test_stats_hiding.py)."""
 
 from __future__ import annotations
 
@@ -6,26 +7,41 @@ import csv
 import io
 import threading
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlalchemy import func, insert, select
 
-from bot.admin.chart import Names, chart_language, chart_png, csv_bytes
-from bot.admin.stats import HIDDEN, Period, PeriodError, parse_period, period, report
-from bot.admin.suppression import ALL, TOTAL, Key, groups, suppress
+from bot.admin.chart import NOTE, Names, chart_language, chart_png, csv_bytes, title
+from bot.admin.periods import (
+    MONTH,
+    QUARTER,
+    YEAR,
+    Asked,
+    PeriodError,
+    is_period_word,
+    last,
+    month,
+    of_code,
+    parse,
+    quarter,
+    year,
+)
+from bot.admin.stats import HIDDEN, build, report
+from bot.admin.suppression import ALL, TOTAL
 from bot.answers.stats import record_question
 from bot.db.migrate import upgrade
 from bot.db.models import QuestionStat, Referral, SearchStat
 from bot.db.session import Database
-from bot.i18n import translator
+from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.matching.stats import record_miss, record_search
 
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 23)  # a Monday
 BERLIN = ZoneInfo("Europe/Berlin")
-WEEK = "2026-11-16"
+NOV = month(2026, 11)
+NAMES = Names({"koeln": "Köln", "bonn": "Bonn"}, {})
 
 
 def database(url: str) -> Database:
@@ -45,45 +61,69 @@ def questions(db: Database, rows: list[tuple[date, str | None, str, str, int]]) 
 
 
 def csv_rows(data: bytes) -> list[dict[str, str]]:
+    """Read the CSV as a spreadsheet user's script would: skip the "#" lines."""
     assert data.startswith("\ufeff".encode())
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    lines = data.decode("utf-8-sig").splitlines(keepends=True)
+    table = "".join(line for line in lines if not line.startswith("#"))
+    return list(csv.DictReader(io.StringIO(table), delimiter=";"))
 
 
 @pytest.mark.parametrize(
-    ("code", "start"),
-    [("4w", date(2026, 11, 2)), ("3m", date(2026, 8, 24)), ("12m", date(2025, 11, 24)),
-     ("year", date(2026, 1, 1))],
-)  # fmt: skip
-def test_the_buttons_periods_end_today(code: str, start: date) -> None:
-    assert period(code, TODAY) == Period(start, TODAY)
+    ("kind", "wanted"),
+    [(MONTH, month(2026, 10)), (QUARTER, quarter(2026, 3)), (YEAR, year(2025))],
+)
+def test_the_buttons_offer_the_last_month_quarter_and_year_that_have_ended(kind, wanted) -> None:
+    assert last(kind, TODAY) == wanted
+    assert last(MONTH, date(2027, 1, 1)) == month(2026, 12)  # the 31st ended at midnight
+    assert last(QUARTER, date(2027, 1, 1)) == quarter(2026, 4)
 
 
-def test_three_months_back_from_the_end_of_a_month_stays_in_that_month() -> None:
-    assert period("3m", date(2026, 5, 31)).start == date(2026, 3, 1)
+def test_periods_are_named_by_codes_and_know_their_months_quarters_and_weeks() -> None:
+    assert [s.code for s in (NOV, quarter(2026, 4), year(2026))] == ["2026-11", "2026-Q4", "2026"]
+    assert of_code("2026-q4") == quarter(2026, 4) and of_code("2026-13") is None
+    assert year(2026).quarters() == [quarter(2026, n) for n in (1, 2, 3, 4)]
+    assert quarter(2026, 4).months() == [month(2026, m) for m in (10, 11, 12)]
+    assert NOV.quarters() == [] and month(2026, 2).end == date(2026, 2, 28)
+    # November 2026 starts on a Sunday: that day is a week of its own in November
+    assert NOV.weeks() == [date(2026, 11, d) for d in (1, 2, 9, 16, 23, 30)]
 
 
-def test_a_typed_period_is_read_and_cut_at_today() -> None:
-    assert parse_period("2026-01-01 2026-03-31", TODAY) == Period(
-        date(2026, 1, 1), date(2026, 3, 31)
-    )
-    assert parse_period("2026-10-01..2027-01-31", TODAY) == Period(date(2026, 10, 1), TODAY)
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("2026-10", Asked(month(2026, 10))),
+        ("2026-Q3", Asked(quarter(2026, 3))),
+        ("2025", Asked(year(2025))),
+        ("2026-01-01 2026-03-31", Asked(quarter(2026, 1))),
+        ("2026-10-01..2026-10-31", Asked(month(2026, 10))),
+        ("2026-10-05 2026-10-18", Asked(month(2026, 10), (date(2026, 10, 5), date(2026, 10, 18)))),
+        ("2026-02-10 2026-03-02", Asked(quarter(2026, 1), (date(2026, 2, 10), date(2026, 3, 2)))),
+        ("2026-03-31 2026-04-01", Asked(year(2026), (date(2026, 3, 31), date(2026, 4, 1)))),
+        ("2026-10-07", Asked(month(2026, 10), (date(2026, 10, 7), date(2026, 10, 7)))),
+    ],
+)
+def test_a_typed_period_is_read_and_snapped_to_the_month_quarter_or_year_holding_it(
+    text: str, wanted: Asked
+) -> None:
+    assert parse(text, date(2027, 1, 4)) == wanted
 
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("last week", "format"), ("2026-02-30 2026-03-01", "format"),
-     ("2026-03-01 2026-02-01", "order"), ("2020-01-01 2026-01-01", "long")],
+    [("last week", "format"), ("2026-02-30 2026-03-01", "format"), ("2026-13", "format"),
+     ("2026-03-01 2026-02-01", "order"), ("2025-12-01 2026-01-31", "long"),
+     ("2026-11", "open"), ("2026-11-01 2026-11-15", "open"), ("2026", "open")],
 )  # fmt: skip
 def test_a_typed_period_that_cannot_be_used_says_why(text: str, code: str) -> None:
     with pytest.raises(PeriodError) as error:
-        parse_period(text, TODAY)
+        parse(text, TODAY)
     assert error.value.code == code
+    assert (error.value.period is not None) == (code == "open")
 
 
-def test_a_period_lists_the_monday_of_every_week_it_touches() -> None:
-    assert Period(date(2026, 11, 11), date(2026, 11, 23)).weeks() == [
-        date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23),
-    ]  # fmt: skip
+def test_only_digits_and_their_joins_are_read_as_a_period_not_as_a_municipality() -> None:
+    assert all(map(is_period_word, ["2026", "2026-Q3", "2026-01-01..2026-03-31", "–"]))
+    assert not any(map(is_period_word, ["Köln", "Hamm", "Mülheim-an-der-Ruhr", "koeln-2"]))
 
 
 def test_questions_and_searches_are_counted_per_day_place_and_kind(database_url: str) -> None:
@@ -137,59 +177,58 @@ def test_concurrent_questions_and_searches_are_all_counted_once(database_url: st
     db.dispose()
 
 
-def test_a_report_counts_by_week_and_period_and_hides_what_would_give_away_a_small_number(
-    database_url: str,
-) -> None:
+def test_a_month_is_counted_by_its_weeks_cut_at_its_first_and_last_day(database_url: str) -> None:
     db = database(database_url)
     questions(
         db,
-        [(date(2026, 11, 17), "koeln", "de", "answered", 12),
-         (date(2026, 11, 18), "koeln", "de", "answered", 8),
-         (date(2026, 11, 18), "koeln", "ar", "unanswered", 3),
-         (date(2026, 11, 23), "koeln", "ar", "answered", 9),
-         (date(2026, 10, 1), "koeln", "de", "answered", 50)],  # before the period
+        [(date(2026, 10, 31), "koeln", "de", "answered", 50),  # Saturday: October
+         (date(2026, 11, 1), "koeln", "de", "answered", 11),  # Sunday: November's first week
+         (date(2026, 11, 2), "koeln", "de", "answered", 12),  # Monday
+         (date(2026, 11, 8), "koeln", "de", "answered", 13),  # Sunday
+         (date(2026, 11, 30), "koeln", "de", "answered", 14),  # Monday, the last day
+         (date(2026, 12, 1), "koeln", "de", "answered", 60)],  # December
     )  # fmt: skip
     with db.session() as session:
-        built = report(session, period("4w", TODAY), frozenset({"koeln"}), BERLIN)
-    assert built.municipalities == ("koeln",) and built.place == "koeln"
-    wanted = [(TOTAL, ALL), ("outcome", "answered"), ("outcome", "unanswered"),
-              ("language", "de"), ("language", "ar")]  # fmt: skip
-    week = {v: built.value(("questions", WEEK, "koeln", d, v)) for d, v in wanted}
-    # 3 unanswered in Arabic; the 20 answered in German would give them away beside the 23
-    assert week == {ALL: 23, "answered": None, "unanswered": None, "de": None, "ar": None}
-    assert built.value(("questions", "2026-11-23", "koeln", "outcome", "answered")) == 9
-    # over the period: 29 answered + 3 = 32; and so the 20 in German, the only week of them
-    assert built.values("questions", TOTAL) == {ALL: 32}
-    assert built.values("questions", "outcome") == {"answered": None, "unanswered": None}
-    assert built.values("questions", "language") == {"ar": None, "de": None}
-    rows = {(r["week"], r["dimension"], r["value"]): r["count"] for r in csv_rows(csv_bytes(built))}
-    assert rows[WEEK, "outcome", "unanswered"] == rows["all", "language", "de"] == HIDDEN
-    assert rows[WEEK, TOTAL, ALL] == "23" and rows["all", TOTAL, ALL] == "32"
-    assert not any(week.startswith("2026-09") for week, _, _ in rows)
+        built = report(session, NOV, None, BERLIN)
+        fourth = report(session, quarter(2026, 4), None, BERLIN)
+    weeks = {w: built.value(("questions", w, "koeln", TOTAL, ALL)) for w in built.parts}
+    assert weeks == {"2026-11-01": 11, "2026-11-02": 25, "2026-11-09": 0, "2026-11-16": 0,
+                     "2026-11-23": 0, "2026-11-30": 14}  # fmt: skip
+    assert built.values("questions", TOTAL) == {ALL: 50}
+    assert fourth.parts == ["2026-10", "2026-11", "2026-12"]
+    by_month = {m: fourth.value(("questions", m, "koeln", TOTAL, ALL)) for m in fourth.parts}
+    assert by_month == {"2026-10": 50, "2026-11": 50, "2026-12": 60}
+    assert fourth.values("questions", TOTAL) == {ALL: 160}
     db.dispose()
 
 
-def test_a_superadmin_sees_every_municipality_and_nrw_an_admin_only_theirs(
+def test_an_admin_sees_only_their_municipality_and_the_same_numbers_as_a_superadmin(
     database_url: str,
 ) -> None:
     db = database(database_url)
     day = date(2026, 11, 20)
-    questions(db, [(day, "koeln", "de", "answered", 30), (day, "bonn", "de", "answered", 7),
-                   (day, None, "de", "answered", 6)])  # fmt: skip
+    questions(db, [(day, "koeln", "de", "answered", 30), (day, "koeln", "fa", "answered", 3),
+                   (day, "bonn", "de", "answered", 7), (day, None, "de", "answered", 6)])  # fmt: skip
     with db.session() as session:
-        everyone = report(session, period("4w", TODAY), None, BERLIN)
-        koeln = report(session, period("4w", TODAY), frozenset({"koeln"}), BERLIN)
+        everyone = report(session, NOV, None, BERLIN)
+        koeln = report(session, NOV, frozenset({"koeln"}), BERLIN)
+        both = report(session, NOV, frozenset({"koeln", "bonn"}), BERLIN)
     assert everyone.municipalities == ("bonn", "koeln", "unknown") and everyone.place == ALL
-    assert everyone.value(("questions", ALL, ALL, "outcome", "answered")) == 43
-    assert everyone.value(("questions", ALL, "unknown", "outcome", "answered")) == 6
-    assert koeln.municipalities == ("koeln",)
+    assert everyone.value(("questions", NOV.code, ALL, TOTAL, ALL)) == 46
+    assert everyone.value(("questions", NOV.code, "unknown", "outcome", "answered")) == 6
+    assert koeln.municipalities == ("koeln",) and koeln.place == "koeln"
     assert {key[2] for key in koeln.counts} == {"koeln"}
+    assert {k: koeln.value(k) for k in koeln.counts} == {k: everyone.value(k) for k in koeln.counts}
+    # Köln and Bonn together: only sums of shown numbers (Köln's total of 33 is shown)
+    assert both.place == ALL and {key[2] for key in both.counts} == {"koeln", "bonn", ALL}
+    assert both.value(("questions", NOV.code, ALL, TOTAL, ALL)) == 40
+    assert both.value(("questions", NOV.code, ALL, "language", "fa")) is None
     db.dispose()
 
 
 def test_referrals_count_on_their_local_day_without_reading_who_or_what(database_url: str) -> None:
     db = database(database_url)
-    late = datetime(2026, 11, 15, 23, 30, tzinfo=UTC)  # Monday 16 November in Berlin
+    late = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)  # Sunday 1 November in Berlin
     common = {"offer_id": "x", "client_code": "A17", "note": "private", "updated_at": late}
     with db.session() as session:
         session.execute(
@@ -197,106 +236,75 @@ def test_referrals_count_on_their_local_day_without_reading_who_or_what(database
             [common | {"offer_type": "coaching", "municipality": "koeln", "state": s, "created_at": late}
              for s in ["accepted"] * 6 + ["declined"]],
         )  # fmt: skip
-        built = report(session, period("4w", TODAY), None, BERLIN)
-    assert built.value(("referrals", WEEK, "koeln", "state", "accepted")) is None  # with the 1
-    assert built.value(("referrals", ALL, "koeln", "offer_type", "coaching")) == 7
-    assert "A17" not in csv_bytes(built).decode("utf-8-sig")
+        built = report(session, NOV, None, BERLIN)
+        october = report(session, month(2026, 10), None, BERLIN)
+    assert built.value(("referrals", "2026-11-01", "koeln", "state", "accepted")) is None  # the 1
+    assert built.value(("referrals", NOV.code, "koeln", "offer_type", "coaching")) == 7
+    assert october.counts == {}
+    assert "A17" not in csv_bytes(built, translator("en"), NAMES).decode("utf-8-sig")
     db.dispose()
 
 
-def test_one_small_count_among_big_ones_takes_the_smallest_big_one_with_it() -> None:
-    cells: dict[Key, int] = {
-        ("gaps", ALL, "koeln", "status", "duldung"): 40,
-        ("gaps", ALL, "koeln", "status", "gestattung"): 9,
-        ("gaps", ALL, "koeln", "status", "eu"): 2,
-        ("gaps", ALL, "koeln", TOTAL, ALL): 51,
-    }
-    assert suppress(cells) == {
-        ("gaps", ALL, "koeln", "status", "eu"), ("gaps", ALL, "koeln", "status", "gestattung"),
-    }  # fmt: skip
-
-
-def test_hidden_ones_that_can_only_be_ones_are_protected_too() -> None:
-    cells: dict[Key, int] = {
-        ("searches", f"2026-11-{d:02d}", "koeln", TOTAL, ALL): 1 for d in (2, 9, 16, 23)
-    }
-    cells[("searches", "2026-10-26", "koeln", TOTAL, ALL)] = 1
-    cells[("searches", ALL, "koeln", TOTAL, ALL)] = 5  # five weeks of one search each
-    assert ("searches", ALL, "koeln", TOTAL, ALL) in suppress(cells)
-
-
-cubes = st.dictionaries(
-    st.tuples(
-        st.sampled_from(["2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23"]),
-        st.sampled_from(["bonn", "koeln", "unknown"]),
-        st.sampled_from(["answered", "suggested", "unanswered"]),
-        st.sampled_from(["de", "ar", "fa"]),
-    ),
-    st.integers(1, 25),
-    max_size=40,
-)
-
-
-def _cube(rows: dict[tuple[str, str, str, str], int], section: str) -> dict[Key, int]:
-    """Spread rows (week, place, a, b) over the cube as `report` does: questions have a
-    total, an outcome (a) and a language (b); checks a result (b) for a program (a)."""
-    cells: dict[Key, int] = {}
-    towns = {place for _, place, _, _ in rows}
-    for (week, place, a, b), count in rows.items():
-        if section == "questions":
-            values = ((TOTAL, ALL), ("outcome", a), ("language", b))
-        else:
-            values = (("program-" + a, b),)
-        for dimension, value in values:
-            for when in (week, ALL):
-                for where in (place, ALL) if len(towns) > 1 else (place,):
-                    key = (section, when, where, dimension, value)
-                    cells[key] = cells.get(key, 0) + count
-    return cells
-
-
-@settings(max_examples=300, deadline=None)
-@given(cubes, st.sampled_from(["questions", "checks"]))
-def test_no_hidden_count_can_be_worked_out_from_a_total_and_the_shown_counts(rows, section) -> None:
-    cells = _cube(rows, section)
-    hidden = suppress(cells)
-    assert {key for key, count in cells.items() if count < 5} <= hidden
-    found = groups(cells)
-    for group in found:
-        secret = [key for key in group.members if key in hidden]
-        if group.total is not None and group.total in hidden:
-            assert secret, "a hidden total is the sum of the shown cells"
-            continue
-        siblings = [g for g in found if g.slice and g.slice == group.slice and g is not group]
-        whole = any(not any(k in hidden for k in g.members) for g in siblings)
-        if secret and (group.total is not None or whole):
-            # at least two hidden, and not all of them 1: each has two possible values or more
-            assert len(secret) >= 2 and sum(cells[k] for k in secret) > len(secret)
-
-
-def test_the_chart_is_a_png_and_the_csv_opens_in_excel(database_url: str) -> None:
+def test_the_chart_is_a_png_and_the_csv_opens_in_excel_with_the_note_on_top(
+    database_url: str,
+) -> None:
     db = database(database_url)
     questions(
         db,
-        [
-            (date(2026, 11, d), m, "uk", "answered", 6)
-            for d in (3, 10, 17)
-            for m in ("koeln", "bonn")
-        ],
-    )
+        [(date(2026, m, d), town, "uk", "answered", 6)
+         for m in (10, 11, 12) for d in (3, 10, 17) for town in ("koeln", "bonn")],
+    )  # fmt: skip
     with db.session() as session:
         record_search(session, date(2026, 11, 20), "koeln", "coaching")
-        built = report(session, period("4w", TODAY), None, BERLIN)
-    names = Names({"koeln": "Köln", "bonn": "Bonn"}, {})
-    png = chart_png(built, translator("uk"), names)
+        built = report(session, quarter(2026, 4), None, BERLIN)
+    png = chart_png(built, translator("uk"), NAMES)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and 20_000 < len(png) < 2_000_000
-    data = csv_bytes(built)
-    assert data.startswith(b"\xef\xbb\xbfsection;week;municipality;dimension;value;count\r\n")
-    assert {"section": "questions", "week": "all", "municipality": "all", "dimension": "language",
-            "value": "uk", "count": "36"} in csv_rows(data)  # fmt: skip
+    data = csv_bytes(built, translator("de"), NAMES)
+    first, second, header = data.decode("utf-8-sig").split("\r\n")[:3]
+    assert first == "# " + title(translator("de"), built, NAMES)
+    assert "01.10.2026" in first and "31.12.2026" in first
+    assert second == "# " + translator("de")(NOTE) and "<5" in second
+    assert header == "section;period;municipality;dimension;value;count"
+    rows = csv_rows(data)
+    assert {"section": "questions", "period": "2026-Q4", "municipality": "all",
+            "dimension": "language", "value": "uk", "count": "108"} in rows  # fmt: skip
+    assert {"section": "searches", "period": "2026-11", "municipality": "koeln",
+            "dimension": "total", "value": "all", "count": HIDDEN} in rows  # fmt: skip
     db.dispose()
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+def test_the_csv_note_is_one_comment_line_in_every_language(lang: str) -> None:
+    t = translator(lang)
+    built = build(NOV, None, [])
+    lines = csv_bytes(built, t, NAMES).decode("utf-8-sig").split("\r\n")
+    assert lines[1] == "# " + " ".join(t(NOTE).replace(";", ",").replace('"', "'").split())
+    for line in lines[:2]:
+        assert line.startswith("# ") and ";" not in line and '"' not in line
+    assert lines[2].startswith("section;")
 
 
 def test_charts_for_right_to_left_readers_are_labelled_in_the_default_language() -> None:
     assert chart_language("uk", "de") == "uk"
     assert chart_language("ar", "de") == "de" and chart_language("fa", "ar") == "en"
+
+
+def test_charts_drawn_in_two_threads_at_once_are_the_charts_drawn_one_after_the_other() -> None:
+    """/stats draws in worker threads: matplotlib's object API only, no pyplot state."""
+    day = date(2026, 11, 17)
+    facts = [("questions", day, town, ((TOTAL, ALL), ("outcome", "answered"), ("language", lang)), n)
+             for town in ("koeln", "bonn") for lang, n in (("de", 30), ("ar", 12), ("fa", 3))]  # fmt: skip
+    built = build(NOV, None, facts)
+    alone = chart_png(built, translator("de"), NAMES)
+    drawn: list[bytes] = []
+    threads = [
+        threading.Thread(target=lambda: drawn.append(chart_png(built, translator("de"), NAMES)))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert drawn == [alone, alone]
+    source = (ROOT / "bot" / "admin" / "chart.py").read_text(encoding="utf-8")
+    assert "pyplot" not in source and "matplotlib.use" not in source

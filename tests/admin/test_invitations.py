@@ -11,7 +11,7 @@ from bot.admin import audit, invitations, people
 from bot.db.migrate import upgrade
 from bot.db.models import AuditEntry, Invitation, User
 from bot.db.session import Database
-from bot.users.service import Profile, get_profile, grant_role
+from bot.users.service import Profile, get_profile, grant_role, revoke_role
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -93,6 +93,49 @@ def test_who_may_invite_whom(db, profile, role, municipality, code) -> None:
         assert session.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
+@pytest.mark.parametrize(
+    ("change", "works"),
+    [
+        ("nothing", True),
+        ("admin of Köln revoked", False),
+        ("admin of Köln revoked, still admin of Bonn", False),
+        ("erased", False),
+    ],
+)
+def test_an_invitation_works_only_while_its_inviter_may_still_grant_it(
+    db: Database, change: str, works: bool
+) -> None:
+    with db.session() as session:
+        grant_role(session, 1, "admin", "bonn")
+        made = invitations.create(session, KOELN, "advisor", "koeln", NOW, DAY)
+    with db.session() as session:
+        if change.startswith("admin of Köln revoked"):
+            revoke_role(session, 1, "admin", "koeln" if "Bonn" in change else None)
+        elif change == "erased":
+            session.delete(session.get(User, 1))
+    with db.session() as session:
+        if works:
+            assert invitations.redeem(session, 7, made.payload, NOW).role == "advisor"
+            return
+        with pytest.raises(invitations.InvitationError) as error:
+            invitations.redeem(session, 7, made.payload, NOW)
+    assert error.value.code in ("inviter", "unknown")  # an erased inviter's go with them
+    with db.session() as session:
+        assert session.get(User, 7) is None or not session.get(User, 7).roles
+        assert session.scalar(select(Invitation.used_by)) is None
+
+
+def test_a_superadmins_invitation_works_while_they_are_one(db: Database) -> None:
+    with db.session() as session:
+        made = invitations.create(session, SUPER, "advisor", "", NOW, DAY)
+        other = invitations.create(session, SUPER, "coach", "koeln", NOW, DAY)
+    with db.session() as session:
+        assert invitations.redeem(session, 7, made.payload, NOW, frozenset({2})).role == "advisor"
+    with db.session() as session, pytest.raises(invitations.InvitationError) as error:
+        invitations.redeem(session, 8, other.payload, NOW, frozenset())  # no longer configured
+    assert error.value.code == "inviter"
+
+
 def test_a_superadmin_invites_anywhere_and_state_wide(db: Database) -> None:
     with db.session() as session:
         invitations.create(session, SUPER, "admin", "bonn", NOW, DAY)
@@ -117,6 +160,7 @@ def test_used_and_expired_invitations_and_old_audit_entries_are_pruned(db: Datab
 def test_role_changes_are_checked_and_logged(db: Database) -> None:
     with db.session() as session:
         grant_role(session, 7, "advisor", "koeln")
+        grant_role(session, 8, "advisor", "bonn")
         assert people.change(session, KOELN, 7, "coach", "koeln", True, NOW)
         assert not people.change(session, KOELN, 7, "coach", "koeln", True, NOW)
         assert people.change(session, KOELN, 7, "advisor", "koeln", False, NOW)
@@ -124,7 +168,8 @@ def test_role_changes_are_checked_and_logged(db: Database) -> None:
             ((7, "coach", "bonn", True), "not_yours"),
             ((1, "admin", "koeln", False), "own_admin"),
             ((7, "boss", "koeln", True), "role"),
-            ((99, "coach", "koeln", True), "unknown"),
+            ((99, "coach", "koeln", True), "not_found"),  # nobody with this id
+            ((8, "coach", "koeln", True), "not_found"),  # somebody, but in Bonn: the same
         ):
             with pytest.raises(people.PeopleError) as error:
                 people.change(session, KOELN, *args, NOW)
@@ -133,7 +178,7 @@ def test_role_changes_are_checked_and_logged(db: Database) -> None:
         actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
         assert actions == ["role_granted", "role_revoked"]
         assert [h.user_id for h in people.holders(session, frozenset({"koeln"}))] == [1, 7]
-        assert people.holders(session, frozenset({"bonn"})) == []
+        assert [h.user_id for h in people.holders(session, frozenset({"bonn"}))] == [8]
         assert [e.action for e in audit.about(session, 7)] == ["role_granted", "role_revoked"]
 
 

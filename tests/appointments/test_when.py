@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -366,3 +368,32 @@ def test_the_error_says_why() -> None:
     assert isinstance(error, ValueError)
     assert error.code == "past"
     assert str(error) == "past"
+
+
+#: 4,096 characters (a whole Telegram message) of what the patterns and readings work on.
+HOSTILE = {
+    "numbers": "1 " * 2048,
+    "dates": "24.11. " * 585,
+    "times": "14:00 " * 682,
+    "weekdays": "am Dienstag " * 341,
+    "one word": "1" * 4096,
+    "spaces": "1" + " " * 4094 + "x",
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_whole_hostile_message_is_refused_quickly(text: str) -> None:
+    start = time.perf_counter()
+    for read in (parse_when, local_day):
+        assert code_of(lambda read=read: read(text, "de", NOW, BERLIN)) in ("unknown", "no_time")
+    with suppress(WhenError):  # a leading date or time is split off the rest
+        split_when(text, "de", NOW, BERLIN)
+    assert time.perf_counter() - start < 0.5  # generous: a slow, shared CI machine
+
+
+def test_a_date_and_time_before_a_long_rest_is_still_split_off() -> None:
+    rest = "Termin beim Jobcenter, " * 170
+    assert split_when(f"Di 24.11.2026 um 14 Uhr {rest}", "de", NOW, BERLIN) == (
+        berlin("2026-11-24 14:00"),
+        rest.strip(),
+    )

@@ -28,6 +28,8 @@ def settings_for(database_url: str) -> Settings:
         database_url=database_url,
         content_dir=ROOT / "content",
         admin_user_ids=frozenset({ADMIN_ID}),
+        # Tests click through whole dialogs in milliseconds: the flood gate has its own tests.
+        flood_burst=1000,
     )
 
 

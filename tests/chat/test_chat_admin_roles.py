@@ -13,12 +13,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from bot.admin.views import REDEEM_ERRORS
 from bot.chat.driver import Chat
 from bot.chat.transport import UpdateFactory
 from bot.clock import FakeClock
 from bot.db.models import AuditEntry, Invitation, User, UserRole
+from bot.i18n import translator
 from bot.services import Services
-from bot.users.service import grant_role, set_language, set_municipality
+from bot.users.service import grant_role, revoke_role, set_language, set_municipality
 
 KOELN_ADMIN, BONN_ADMIN, ADVISOR, VOLUNTEER, NEWCOMER = 11, 12, 13, 14, 500
 NOT_ADMIN = "Only the admins of Lotse can do that."
@@ -281,3 +283,86 @@ async def test_an_admin_of_another_municipality_changes_nothing_in_koeln(office:
     assert snapshot(office.services) == before
     [log] = await office.bonn.press_data("U:a")
     assert "invited someone" not in log.text  # Köln's changes are not Bonn's to see
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["role revoked", "only Köln revoked (still admin of Bonn)", "erased with /delete_me"],
+)
+async def test_an_invitation_stops_working_when_its_inviter_can_no_longer_grant_it(
+    office: Office, change: str
+) -> None:
+    with office.services.db.session() as session:
+        grant_role(session, KOELN_ADMIN, "admin", "bonn")
+    [made] = await office.koeln.send("/invite advisor koeln")
+    payload = link_of(made.text)
+    if change == "erased with /delete_me":
+        await office.koeln.send("/delete_me")
+        await office.koeln.press("🗑")
+    else:
+        everywhere = change == "role revoked"
+        with office.services.db.session() as session:
+            revoke_role(session, KOELN_ADMIN, "admin", None if everywhere else "koeln")
+    newcomer = office.chat(NEWCOMER)  # type: ignore[operator]
+    newcomer.updates.language_code = "de"
+    [refused, *_] = await newcomer.send(f"/start {payload}")
+    # In the newcomer's language; an erased admin's open invitations went with them.
+    code = "unknown" if change == "erased with /delete_me" else "inviter"
+    assert refused.text == translator("de")(REDEEM_ERRORS[code])
+    assert roles_of(office.services, NEWCOMER) == set()
+    assert newcomer.pushed() == []
+    with office.services.db.session() as session:
+        assert session.scalar(select(func.count()).where(Invitation.used_by.is_not(None))) == 0
+
+
+async def test_a_superadmins_invitation_still_works(office: Office) -> None:
+    [made] = await office.superadmin.send("/invite coach koeln")
+    replies = await office.stranger(NEWCOMER).send(f"/start {link_of(made.text)}")
+    assert "You are now coach for Köln" in replies[0].text
+    assert roles_of(office.services, NEWCOMER) == {("coach", "koeln")}
+
+
+NOT_FOUND = "This person was not found among the people of your municipalities."
+
+
+async def test_a_forged_press_naming_an_id_outside_or_unknown_gets_the_same_answer(
+    office: Office,
+) -> None:
+    with office.services.db.session() as session:
+        grant_role(session, 600, "advisor", "bonn")  # a person of Bonn only
+        set_municipality(session, 600, "bonn")
+        set_municipality(session, 601, "bonn")  # a volunteer of Bonn
+    before = snapshot(office.services)
+    for user_id in (600, 601, 424242, 99999999999999999999):  # outside, and nobody at all
+        for data in (
+            f"U:p:{user_id}",
+            f"U:g:{user_id}:advisor:koeln",
+            f"U:g:{user_id}:admin:koeln",
+            f"U:r:{user_id}:advisor:koeln",
+        ):
+            assert await office.koeln.press_data(data) == [], data
+            assert office.koeln.notices() == [NOT_FOUND], data
+            assert office.koeln.pushed() == []
+    assert snapshot(office.services) == before
+
+
+async def test_a_person_of_the_admins_municipality_is_found_and_changed(office: Office) -> None:
+    with office.services.db.session() as session:
+        set_municipality(session, 602, "koeln")  # a volunteer who chose Köln
+    [person] = await office.koeln.press_data("U:p:602")
+    assert "User 602" in person.text and "➕ advisor" in person.labels
+    await office.koeln.press("➕ advisor")
+    assert roles_of(office.services, 602) == {("advisor", "koeln")}
+    # Bonn's admin does not learn of them: the same answer as for nobody.
+    await office.bonn.press_data("U:p:602")
+    assert office.bonn.notices() == [NOT_FOUND]
+
+
+async def test_taking_a_persons_only_role_here_goes_back_to_the_list(office: Office) -> None:
+    with office.services.db.session() as session:
+        grant_role(session, 603, "coach", "koeln")
+        set_municipality(session, 603, "bonn")
+    await office.koeln.press_data("U:p:603")
+    [listing] = await office.koeln.press("✅ coach")
+    assert roles_of(office.services, 603) == set()
+    assert "Admins: 1" in listing.text and office.koeln.notices() == []

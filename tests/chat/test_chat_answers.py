@@ -118,7 +118,7 @@ async def test_an_unknown_question_is_recorded_without_anything_about_the_user(
     assert "I don't know that yet." in reply.text
     assert "passed your question on to the team" in reply.text
     [row] = unanswered()
-    assert set(row) == {"id", "text", "lang", "municipality", "created_at"}
+    assert set(row) == {"id", "text", "lang", "municipality", "created_at", "group_id", "group_key"}
     assert (row["text"], row["lang"], row["municipality"]) == (
         "How do I bake a pizza?",
         "en",

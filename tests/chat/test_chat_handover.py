@@ -23,7 +23,7 @@ from bot.handover import service as s
 from bot.handover.words import ERRORS
 from bot.i18n import translator
 from bot.services import Services
-from bot.users.service import grant_role, set_language, set_municipality
+from bot.users.service import grant_role, revoke_role, set_language, set_municipality
 
 VOLUNTEER, FIRST, SECOND, IDLE, BONN = 301, 101, 102, 103, 104
 UNKNOWN = "Wo kann ich ein Fahrrad reparieren lassen?"
@@ -405,3 +405,24 @@ async def test_no_answer_in_time_gives_the_question_back(
     [told] = p.first.receive()
     assert de("The question is open again, so a colleague can take it.") in told.text
     assert stored(services)[0].state == s.OPEN
+
+
+async def test_an_advisor_whose_role_is_taken_away_can_neither_take_nor_answer(
+    people, services: Services
+) -> None:
+    p = await people()
+    await hand_over(p)
+    p.first.receive()
+    [english] = p.second.receive()
+    await p.first.press("✍")  # taken, and the answer is being written
+    with services.db.session() as session:
+        revoke_role(session, FIRST, "advisor", None)
+        revoke_role(session, SECOND, "advisor", None)
+    [refused] = await p.first.send(ANSWER)
+    assert refused.text == de(ERRORS["not_allowed"])
+    assert p.volunteer.receive() == []
+    [row] = stored(services)
+    assert (row.state, row.taken_by, row.answer) == (s.OPEN, None, None)  # back to the team
+    await p.second.press_on(english, data_of(english, "H:t:"))  # an old "I'll answer"
+    assert p.second.notices() == [en(ERRORS["not_allowed"])]
+    assert [(r.state, r.taken_by) for r in stored(services)] == [(s.OPEN, None)]

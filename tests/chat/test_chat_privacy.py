@@ -22,6 +22,7 @@ from bot.db.models import Appointment, AuditEntry, Handover, Participant, Referr
 from bot.i18n import RLM, translator
 from bot.privacy.handlers import apply_retention
 from bot.services import Services
+from bot.users.service import revoke_role
 
 DE = translator("de")
 
@@ -348,3 +349,19 @@ async def test_an_admin_who_erases_themselves_loses_the_admin_menu_of_their_chat
     assert removed["scope"] == {"type": "chat", "chat_id": KOELN_ADMIN}
     with services.db.session() as session:  # Köln's referrals of the erased admin: dropped
         assert session.scalar(select(Referral).where(Referral.client_code == "C33")) is None
+
+
+async def test_client_delete_pressed_after_the_role_was_taken_away_erases_nothing(
+    world,
+) -> None:
+    services, chat, _ids = world
+    me = chat(USER)
+    await me.send("/client A17 delete")
+    with services.db.session() as session:
+        revoke_role(session, USER, "advisor", None)
+        revoke_role(session, USER, "coach", None)
+    [refused] = await me.press("🗑")
+    assert refused.text == DE("Client codes are for advisors and coaches.")
+    assert me.pushed() == []
+    with services.db.session() as session:
+        assert session.scalar(select(Referral).where(Referral.client_code == "A17"))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
 
 from bot.eligibility.engine import FactError
 from bot.eligibility.interview import AGE, GERMAN, SCHOOL, STATUS
-from bot.eligibility.typed import date_example, date_order, parse_age, understand
+from bot.eligibility.typed import date_example, date_order, parse_age, parse_date, understand
 from bot.i18n import translator
 
 TODAY = date(2026, 11, 23)
@@ -113,3 +114,48 @@ def test_a_typed_choice_that_names_no_button_is_refused():
     with pytest.raises(FactError) as caught:
         understand(STATUS, "Flüchtling", translator("de"), TODAY)
     assert caught.value.code == "choose_a_button"
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("1" + " " * 2046 + "1" + " " * 2047 + "x", "not_a_number"),  # took minutes before
+        ("1" + " " * 4094 + "x", 1),
+        (" " * 4095 + "x", "not_a_number"),
+        ("- " * 2048, "not_a_number"),
+        ("1." * 2048, "not_a_number"),
+        ("1 " * 2048, "not_a_number"),
+    ],
+    ids=["digit spaces digit spaces", "digit spaces", "spaces", "minus spaces", "1.1.", "1 1"],
+)
+def test_a_whole_hostile_message_as_an_age_is_read_quickly(text: str, read) -> None:
+    start = time.perf_counter()
+    try:
+        result = parse_age(text, "de", TODAY)
+    except FactError as error:
+        result = error.code
+    assert time.perf_counter() - start < 0.5  # generous: a slow, shared CI machine
+    assert result == read
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24 11 1998", date(1998, 11, 24)),
+        (" 24 .  11 .1998 . ", date(1998, 11, 24)),
+        ("24 -11- 98", date(1998, 11, 24)),
+        ("24\t11\n1998", date(1998, 11, 24)),
+        ("24..11.1998", None),
+        ("24 11", None),
+        ("24.11.1998..", None),
+    ],
+)
+def test_a_date_may_have_spaces_around_or_as_its_separators(text: str, expected) -> None:
+    assert parse_date(text, "de", TODAY) == expected
+
+
+def test_a_minus_before_an_age_counts_across_spaces() -> None:
+    with pytest.raises(FactError) as caught:
+        parse_age("-   5", "de", TODAY)
+    assert caught.value.code == "age_out_of_range"
+    assert parse_age("  23  ", "de", TODAY) == 23

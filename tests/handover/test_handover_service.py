@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from bot.handover import service as s
 from bot.users.service import grant_role, set_municipality
 
 ASKER, FIRST, SECOND, IDLE, BONN, COACH, GONE = 1, 11, 12, 13, 14, 21, 15
+BERLIN, HOUR, MINUTE = ZoneInfo("Europe/Berlin"), timedelta(hours=1), timedelta(minutes=1)
 
 
 @pytest.fixture
@@ -218,3 +220,47 @@ def test_retention_deletes_questions_after_the_period(db) -> None:
     with db.session() as session:
         assert s.prune(session, 90, now) == 1
         assert list(session.scalars(select(Handover.id))) == [fresh]
+
+
+def test_the_admins_lists_count_and_page_in_the_database(db) -> None:
+    numbers = [ask(db, f"Frage {n}", municipality="koeln" if n % 3 else "bonn") for n in range(12)]
+    day = datetime(2026, 12, 1, tzinfo=UTC)
+    with db.session() as session:
+        for n, number in enumerate(numbers):
+            s.take(session, number, FIRST if n % 3 else BONN)
+            s.answer(session, number, FIRST if n % 3 else BONN, "Antwort", day + n * HOUR)
+    koeln = [n for i, n in enumerate(numbers) if i % 3][::-1]  # newest first
+    with db.session() as session:
+        assert s.count_answered(session, {"koeln"}) == 8 and s.count_answered(session) == 12
+        page = s.answered(session, {"koeln"}, offset=3, limit=3)
+        assert [a.id for a in page] == koeln[3:6]
+        assert s.answered_one(session, koeln[0], {"koeln"}).question == "Frage 11"
+        assert s.answered_one(session, koeln[0], {"bonn"}) is None
+        assert s.answered_one(session, koeln[0]) is not None
+        assert s.count_waiting(session, {"koeln"}) == 0
+
+
+def test_a_used_up_daily_quota_stores_nothing(db) -> None:
+    quota, noon = s.Quota(2, BERLIN), datetime(2026, 12, 7, 12, tzinfo=BERLIN)
+    for minutes in (0, 1):
+        ask(db, now=noon + minutes * MINUTE, quota=quota)
+    with db.session() as session:
+        assert quota.left(session, ASKER, noon) == 0
+        with pytest.raises(s.HandoverError) as refused:
+            s.create(
+                session,
+                asker_id=ASKER,
+                question="Noch eine?",
+                lang="de",
+                municipality="koeln",
+                share_identity=False,
+                now=noon + 2 * MINUTE,
+                quota=quota,
+            )
+        assert refused.value.code == "limit"
+        assert quota.left(session, FIRST, noon) == 2  # one user's quota is theirs alone
+    with db.session() as session:
+        assert len(list(session.scalars(select(Handover.id)))) == 2
+        tomorrow = datetime(2026, 12, 8, 0, 0, tzinfo=BERLIN)
+        assert quota.left(session, ASKER, tomorrow - MINUTE) == 0
+        assert quota.left(session, ASKER, tomorrow) == 2

@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import time
+from contextlib import suppress
+
 import pytest
 
-from bot.referrals.codes import NOTE_MAX, Refused, client_code, mask, note
+from bot.referrals.codes import EMAIL, NOTE_MAX, PHONE, Refused, client_code, mask, note
+
+#: Generous: a slow, shared CI machine (bench/abuse.py measures; these took 0.1-0.3 s before).
+GUARD_SECONDS = 0.5
+#: 4,096 characters (a whole Telegram message) that made the old patterns retry every start.
+HOSTILE = {
+    "letters": "a" * 4096,
+    "a.a.": "a." * 2048,
+    "a.a. then @": "a." * 2047 + "@",
+    "x@ then letters": "x@" + "a" * 4094,
+    "@ then a.a.": "@" + "a." * 2047,
+    "a@a@": "a@" * 2048,
+    "digits": "1" * 4096,
+    "digits and spaces": "1 " * 2048,
+    "digits and dots": "1." * 2048,
+    "herr herr": "herr " * 819,
+}
 
 
 @pytest.mark.parametrize(
@@ -77,3 +96,40 @@ def test_a_note_keeps_its_text_but_no_contact_details_or_names() -> None:
 )
 def test_a_free_text_kept_for_others_loses_contact_details_and_names(text: str, kept: str):
     assert mask(text) == kept
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_scrubbing_a_whole_hostile_message_takes_no_time(text: str) -> None:
+    start = time.perf_counter()
+    mask(text)
+    for check in (client_code, note):
+        with suppress(Refused):
+            check(text)
+    assert time.perf_counter() - start < GUARD_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("a" * 3000 + "@example.org", EMAIL),
+        ("x" * 3000 + " a@b.de", "x" * 3000 + " " + EMAIL),
+        ("a." * 2000 + "b@example.org!", EMAIL + "!"),
+        ("first.last+tag@mail.example.co.uk.", EMAIL + "."),
+        # The second address starts in the run of address characters the first one ends in.
+        ("a@b.de.+c@d.org", EMAIL + EMAIL),
+        ("a@b@c.de", "a@" + EMAIL),
+        ("a@b, @example.org, a@.de", "a@b, @example.org, a@.de"),
+        ("Tel " + "0" * 3000, "Tel " + PHONE),
+    ],
+)
+def test_addresses_are_masked_wherever_they_stand_in_a_long_run(text: str, kept: str) -> None:
+    assert mask(text) == kept
+
+
+def test_a_long_run_with_an_address_is_refused_as_an_address() -> None:
+    with pytest.raises(Refused) as refused:
+        client_code("a" * 4000 + "@example.org")
+    assert refused.value.code == "email"
+    with pytest.raises(Refused) as refused:
+        client_code("a." * 2000)
+    assert refused.value.code == "format"

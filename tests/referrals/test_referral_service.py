@@ -81,7 +81,7 @@ def test_the_coach_moves_a_referral_through_its_states(db, shipped_content) -> N
         (s.Actor(COACH, frozenset()), "accept", "not_allowed"),  # lost the coach role
         (coach, "withdraw", "not_allowed"),  # only the advisor withdraws
         (coach, "complete", "moved"),  # not started yet
-        (coach, "fly", "moved"),  # no such action
+        (coach, "fly", "not_allowed"),  # no such action: nobody may
     ],
 )
 def test_wrong_people_and_wrong_steps_change_nothing(
@@ -98,6 +98,63 @@ def test_an_unknown_referral_is_not_found(db, shipped_content) -> None:
     with pytest.raises(s.ReferralError) as raised, db.session() as session:
         s.move(session, 999, "accept", coach, shipped_content)
     assert raised.value.code == "not_found"
+
+
+KOELN_ADMIN = s.Actor(41, frozenset({"admin"}), frozenset({"koeln"}))
+BONN_ADMIN = s.Actor(42, frozenset({"admin"}), frozenset({"bonn"}))
+SUPERADMIN = s.Actor(43, frozenset({"admin"}), None)
+
+
+def test_only_admins_of_the_referrals_municipality_see_and_change_it(db, shipped_content) -> None:
+    [one] = requested(db, shipped_content)
+    with db.session() as session:
+        referral = session.get(Referral, one)
+        assert [s.may_see(referral, who) for who in (KOELN_ADMIN, BONN_ADMIN, SUPERADMIN)] == [
+            True,
+            False,
+            True,
+        ]
+        assert s.listing(session, BONN_ADMIN) == [] and s.listing(session, KOELN_ADMIN) == []
+        assert not s.may_schedule(referral, KOELN_ADMIN)  # its advisor and coach do that
+    for actor in (BONN_ADMIN, s.Actor(44, frozenset({"coach"}), frozenset({"koeln"}))):
+        with pytest.raises(s.ReferralError) as raised, db.session() as session:
+            s.get(session, one, actor)
+        assert raised.value.code == "not_allowed"
+        for action in s.ACTIONS:
+            with pytest.raises(s.ReferralError) as raised, db.session() as session:
+                s.move(session, one, action, actor, shipped_content)
+            assert raised.value.code == "not_allowed"
+    assert states(db) == [s.REQUESTED]
+    with db.session() as session:
+        assert s.move(session, one, "decline", KOELN_ADMIN, shipped_content).state == s.DECLINED
+
+
+def test_a_referral_without_a_municipality_is_for_superadmins_only(db, shipped_content) -> None:
+    [one] = requested(db, shipped_content)
+    with db.session() as session:
+        session.get(Referral, one).municipality = None
+    with db.session() as session:
+        referral = session.get(Referral, one)
+        assert not s.may_see(referral, KOELN_ADMIN) and s.may_see(referral, SUPERADMIN)
+        assert s.may_see(referral, advisor) and s.may_see(referral, coach)
+    with pytest.raises(s.ReferralError) as raised, db.session() as session:
+        s.move(session, one, "accept", KOELN_ADMIN, shipped_content)
+    assert raised.value.code == "not_allowed"
+    with db.session() as session:
+        assert s.move(session, one, "accept", SUPERADMIN, shipped_content).state == s.ACCEPTED
+
+
+def test_an_advisor_or_coach_without_the_role_any_more_sees_nothing(db, shipped_content) -> None:
+    [one] = requested(db, shipped_content)
+    former = (s.Actor(ADVISOR, frozenset()), s.Actor(COACH, frozenset({"advisor"})))
+    with db.session() as session:
+        referral = session.get(Referral, one)
+        assert not any(s.may_see(referral, who) for who in former)
+        assert [s.listing(session, who) for who in former] == [[], []]
+        assert [r.id for r in s.listing(session, advisor)] == [one]
+    with pytest.raises(s.ReferralError) as raised, db.session() as session:
+        s.move(session, one, "withdraw", former[0], shipped_content)
+    assert raised.value.code == "not_allowed"
 
 
 def test_a_full_or_ended_offer_takes_no_new_referral(db, shipped_content) -> None:
