@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.catalog.export import digest, entry_to_dict
@@ -17,9 +17,11 @@ from bot.db.models import (
     ContentEntryVersion,
     ContentTranslationRow,
     ContentVersion,
+    utcnow,
 )
 
 Key = tuple[str, str]  # (kind, entry id)
+Version = dict[str, Any]  # the columns of a ContentEntryVersion row to insert
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def save_content(
     if current is not None and current.digest == fingerprint:
         return ImportResult(current.id, False, current.entries)
     numbers = _last_numbers(session)
+    versions: list[Version] = []
     changes = 0
     # Nothing is written until the changes are all worked out: on SQLite the first write
     # locks the database for every other writer until the commit, so keep that short.
@@ -83,20 +86,22 @@ def save_content(
                 row = ContentEntryRow(kind=kind, entry_id=entry.id)
                 session.add(row)
             else:
-                _baseline(session, numbers, row)
+                _baseline(versions, numbers, row)
             _write_row(row, data, bool(entry.hidden))
-            _add_version(session, numbers, row, data, action, origin, author_id)
+            _add_version(versions, numbers, row, data, action, origin, author_id)
             changes += 1
         for row in rows.values():
-            _baseline(session, numbers, row)
+            _baseline(versions, numbers, row)
             session.delete(row)
-            _add_version(session, numbers, row, None, "removed", origin, author_id)
+            _add_version(versions, numbers, row, None, "removed", origin, author_id)
             changes += 1
     if current is not None and not changes:
         return ImportResult(current.id, False, current.entries)
     version = ContentVersion(origin=origin, digest=fingerprint, entries=len(content))
     session.add(version)
     session.flush()
+    if versions:  # in one statement: they need no ids back, and thousands come with an upload
+        session.execute(insert(ContentEntryVersion), versions)
     return ImportResult(version.id, True, len(content))
 
 
@@ -153,18 +158,18 @@ def _write_row(row: ContentEntryRow, data: dict[str, Any], hidden: bool) -> None
             row.translations.remove(translation)
 
 
-def _baseline(session: Session, numbers: dict[Key, int], row: ContentEntryRow) -> None:
+def _baseline(versions: list[Version], numbers: dict[Key, int], row: ContentEntryRow) -> None:
     """Version an entry stored before versions were kept, before it changes (origin baseline)."""
     if (row.kind, row.entry_id) in numbers:
         return
     data = dict(row.data)
     if row.translations:
         data["translations"] = {t.lang: dict(t.data) for t in row.translations}
-    _add_version(session, numbers, row, data, "added", "baseline", None)
+    _add_version(versions, numbers, row, data, "added", "baseline", None)
 
 
 def _add_version(
-    session: Session,
+    versions: list[Version],
     numbers: dict[Key, int],
     row: ContentEntryRow,
     data: dict[str, Any] | None,
@@ -172,19 +177,21 @@ def _add_version(
     origin: str,
     author_id: int | None,
 ) -> None:
+    """Add the next version of row's entry to the versions to insert."""
     key = (row.kind, row.entry_id)
     numbers[key] = numbers.get(key, 0) + 1
-    session.add(
-        ContentEntryVersion(
-            kind=row.kind,
-            entry_id=row.entry_id,
-            number=numbers[key],
-            data=data,
-            hidden=row.hidden,
-            action=action,
-            origin=origin,
-            author_id=author_id,
-        )
+    versions.append(
+        {
+            "kind": row.kind,
+            "entry_id": row.entry_id,
+            "number": numbers[key],
+            "data": data,
+            "hidden": bool(row.hidden),
+            "action": action,
+            "origin": origin,
+            "author_id": author_id,
+            "created_at": utcnow(),
+        }
     )
 
 
