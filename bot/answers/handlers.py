@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from telegram import Update
@@ -47,40 +49,60 @@ def _entry_reply(context: LotseContext, entry: FaqEntry, lang: str | None = None
     return views.entry_reply(context.t, entry, lang, _checkable(context, entry))
 
 
-def _count(context: LotseContext, outcome: str) -> None:
-    """Count a question's outcome (anonymously: the day, municipality and language only)."""
+@dataclass(frozen=True)
+class _Tally:
+    """What a question leaves behind: its outcome's count, and the question when unanswered."""
+
+    day: date
+    municipality: str | None
+    lang: str
+    outcome: str
+    unanswered: str | None = None
+
+
+def _tally(context: LotseContext, outcome: str, unanswered: str | None = None) -> _Tally:
     profile = context.profile
+    return _Tally(_today(context), profile.municipality, profile.language, outcome, unanswered)
+
+
+def _record(context: LotseContext, tally: _Tally) -> None:
+    """Count a question's outcome (anonymously: the day, municipality and language only)."""
     with context.session() as session:
-        record_question(session, _today(context), profile.municipality, profile.language, outcome)
+        if tally.unanswered is not None:
+            record_unanswered(session, tally.unanswered, tally.lang, tally.municipality)
+        record_question(session, tally.day, tally.municipality, tally.lang, tally.outcome)
 
 
-def _decide(context: LotseContext, text: str) -> Reply:
-    """Ask the engine and turn its decision into a reply (recording what it cannot answer)."""
+def _decide(context: LotseContext, text: str) -> tuple[Reply, _Tally | None]:
+    """Ask the engine and turn its decision into a reply and what to record about it."""
     profile, t = context.profile, context.t
     decision = context.services.engine.ask(
         text, profile.language, municipality=profile.municipality, today=_today(context)
     )
     context.user_data.pop(PENDING, None)
     if decision.kind == "answer" and (entry := _entry(context, decision.answer_id or "")):
-        _count(context, "answered")
-        return _entry_reply(context, entry)
+        return _entry_reply(context, entry), _tally(context, "answered")
     offered = [e for e in (_entry(context, i) for i in decision.suggestions) if e is not None]
     if decision.kind in ("answer", "suggest") and offered:
         context.user_data[PENDING] = text
-        _count(context, "suggested")
-        return views.suggestions(t, offered)
+        return views.suggestions(t, offered), _tally(context, "suggested")
     if decision.kind in ("smalltalk", "empty"):
-        return views.smalltalk(t, decision.smalltalk)
-    with context.session() as session:
-        record_unanswered(session, text, profile.language, profile.municipality)
-    _count(context, "unanswered")
-    return views.unknown(t, handover.offer(context, text))
+        return views.smalltalk(t, decision.smalltalk), None
+    return views.unknown(t, handover.offer(context, text)), _tally(context, "unanswered", text)
 
 
 async def on_text(update: Update, context: LotseContext) -> None:
-    """Answer a free-text question, offer choices, or say honestly that I don't know yet."""
+    """Answer a free-text question, offer choices, or say honestly that I don't know yet.
+
+    The reply goes out first and the counting follows in a worker thread: on SQLite a
+    write waits while an admin's upload holds the only write lock, and nobody's answer
+    should wait for a statistic (the chat's next update still waits in its lane).
+    """
     text = update.effective_message.text if update.effective_message else None
-    await answer(update, _decide(context, text or ""))
+    reply, tally = _decide(context, text or "")
+    await answer(update, reply)
+    if tally is not None:
+        await asyncio.to_thread(_record, context, tally)
 
 
 async def on_other(update: Update, context: LotseContext) -> None:

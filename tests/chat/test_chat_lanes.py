@@ -10,16 +10,18 @@ import asyncio
 import io
 import time
 import zipfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from telegram import Update
 from telegram.ext import Application
 
+from bot.answers.stats import LOCK_KEY
 from bot.chat.lanes import ChatLanes, lane_of
 from bot.chat.transport import FakeRequest, UpdateFactory
-from bot.db.models import ContentVersion
+from bot.db.models import ContentVersion, QuestionStat
 from bot.services import Services
 from bot.users.service import grant_role, revoke_role, set_language, set_municipality
 from tests.chat.test_chat_admin_content import NEW_FAQ as UPLOAD
@@ -121,6 +123,47 @@ async def test_a_question_is_answered_while_a_2_mb_upload_is_applied(live, servi
     applied = time.monotonic()
     assert answered < applied
     assert "koeln-last-a0" in services.content.faq
+
+
+@contextmanager
+def counting_blocked(services: Services) -> Iterator[None]:
+    """Hold what counting a question needs, as an upload being applied would.
+
+    SQLite: the only write lock (BEGIN IMMEDIATE). PostgreSQL: the advisory lock that
+    serialises the counting.
+    """
+    with services.db.engine.connect() as connection:
+        if services.db.is_postgres:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": LOCK_KEY})
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            if services.db.is_postgres:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+            connection.rollback()
+
+
+def answered_count(services: Services) -> int:
+    with services.db.session() as session:
+        counted = select(func.coalesce(func.sum(QuestionStat.count), 0))
+        return int(session.scalar(counted.where(QuestionStat.outcome == "answered")) or 0)
+
+
+async def test_a_reply_does_not_wait_for_its_count_while_the_database_is_busy(live, services):
+    app, request = live
+    before = answered_count(services)
+    with counting_blocked(services):
+        await put(app, UpdateFactory(VOLUNTEER, "de").message("Was ist eine Duldung?"))
+        await sent_to(request, VOLUNTEER, timeout=3)  # the busy_timeout is 5 s
+        [reply] = [p for p in request.of("sendMessage") if int(p["chat_id"]) == VOLUNTEER]
+        assert "Duldung" in reply["text"]
+        assert answered_count(services) == before  # not yet counted: the lock is held
+    deadline = time.monotonic() + 10
+    while answered_count(services) == before and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert answered_count(services) == before + 1  # counted once the lock was free
 
 
 async def test_one_chats_updates_stay_in_order():
