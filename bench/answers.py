@@ -1,10 +1,11 @@
 """Measure the answering engine against two baselines on a question file.
 
-Usage: python bench/answers.py [--content DIR] [--questions FILE] [--dev FILE]
+Usage: python bench/answers.py [--content DIR] [--questions FILE] [--dev FILE] [--blind FILE]
 
 Baseline A is rapidfuzz WRatio over every question variant; baseline B is BM25 (rank_bm25)
 over each entry's question variants and answer text. Both get an out-of-scope threshold,
 and ours its answer threshold, chosen on the dev file only, never on the file reported.
+Then the blind set (bench/blind.py): answers, near-misses and offer requests.
 """
 
 from __future__ import annotations
@@ -210,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--questions", type=Path, default=QUESTIONS / "test.yaml")
     parser.add_argument("--dev", type=Path, default=QUESTIONS / "dev.yaml")
+    parser.add_argument("--blind", type=Path, default=QUESTIONS / "blind.yaml")
     args = parser.parse_args(argv)
     if not args.questions.exists():
         warnings.warn(f"{args.questions} is missing: reporting on {args.dev} instead", stacklevel=1)
@@ -261,6 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     curve(questions, ours, engine)
     per_language(questions, runs)
+    if args.blind.exists():  # the blind set of issue 15: by kind and language, and its curve
+        from blind import report
+
+        report(content, args.blind, with_curve=True)
     return 0
 
 

@@ -1,11 +1,13 @@
-"""Measure the answering engine on a synthetic store: build time, ask latency, peak memory.
+"""Measure content and engine on a synthetic store: load, build time, ask latency, peak memory.
 
 Usage: python bench/engine_perf.py [--entries 10000] [--questions 1000] [--seed 7]
+                                   [--parser libyaml|pyyaml]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import random
 import resource
@@ -15,9 +17,16 @@ import time
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.answers.engine import AnswerEngine
+from bot.answers.lexicon.schema import LANGUAGES as LEXICON_LANGUAGES
+from bot.answers.meaning import Meaning
+from bot.catalog import yamlio
+from bot.catalog.export import content_to_raw
+from bot.catalog.loader import MAX_FILE_BYTES, parse_files
 from bot.catalog.schema import Content, FaqEntry, FaqText
 
 SYLLABLES = {
@@ -250,6 +259,40 @@ def synthetic_content(n: int, seed: int) -> Content:
     return Content(faq=faq)
 
 
+def yaml_files(content: Content, per_file: int = 250) -> dict[str, bytes]:
+    """Return the content as contract YAML: FAQ files of per_file entries, and the towns.
+
+    Written with LibYAML's dumper when PyYAML has it (the project's dump_yaml writes the same
+    data in pure Python, ten times as slowly); each file stays under the loader's size limit.
+    """
+    dumper = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
+
+    def dump(data: object) -> bytes:
+        text = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
+        return text.encode("utf-8")
+
+    faq = content_to_raw(content)["faq"]
+    files = {
+        f"faq/part-{start // per_file:03d}.yaml": dump({"faq": faq[start : start + per_file]})
+        for start in range(0, len(faq), per_file)
+    }
+    towns = sorted({entry.scope for entry in content.faq.values()} - {"nrw"})
+    files["municipalities.yaml"] = dump(
+        {"municipalities": [{"id": town, "name": town.title()} for town in towns]}
+    )
+    assert max(map(len, files.values())) < MAX_FILE_BYTES, "fewer entries per file, please"
+    return files
+
+
+def load(files: dict[str, bytes], content: Content) -> tuple[float, float]:
+    """Return the seconds (wall, CPU) parse_files takes, checking it reads back content."""
+    start, cpu = time.perf_counter(), time.process_time()
+    loaded = parse_files(files)
+    seconds = time.perf_counter() - start, time.process_time() - cpu
+    assert loaded.faq == content.faq, "the YAML did not read back as the content"
+    return seconds
+
+
 def typo(rng: random.Random, word: str) -> str:
     """Return word with one letter dropped, doubled or swapped."""
     if len(word) < 5:
@@ -288,15 +331,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--questions", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--parser", choices=["libyaml", "pyyaml"], default="libyaml")
     args = parser.parse_args(argv)
+    yamlio.USE_LIBYAML = args.parser == "libyaml" and yamlio.CParser is not None
 
     content = synthetic_content(args.entries, args.seed)
     docs = sum(len(e.translations) for e in content.faq.values())
     asked = questions(content, args.questions, args.seed)
+    rss_content = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    files = yaml_files(content)
+    count, size = len(files), sum(map(len, files.values())) / 1e6
+    loading, loading_cpu = load(files, content)
+    del files
+    # wordfreq's lists are read once per process (about 2.5 s at the bot's start), not per build
+    Meaning().warm(LEXICON_LANGUAGES)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     engine = AnswerEngine(content)
-    build = time.perf_counter() - start
+    build, build_cpu = time.perf_counter() - start, time.process_time() - cpu
+    gc.freeze()  # as the bot does once it has started (bot/app.py, run_bot)
     today = date(2027, 1, 1)
     times, kinds = [], {}
     for text, lang, municipality in asked:
@@ -308,14 +361,24 @@ def main(argv: list[str] | None = None) -> int:
     p50 = statistics.median(times)
     p99 = times[int(0.99 * (len(times) - 1))]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    parser_name = "LibYAML" if yamlio.USE_LIBYAML else "PyYAML's own parser"
     print(f"entries            {engine.entry_count} ({docs} documents in de/en/ar)")
-    print(f"content in memory  peak RSS {rss_before:.0f} MB before the engine")
-    print(f"index build        {build:.2f} s")
+    print(
+        f"content load       {loading:.2f} s (CPU {loading_cpu:.2f} s; {size:.1f} MB of YAML in"
+        f" {count} files, every check; {parser_name})"
+    )
+    print(f"index build        {build:.2f} s (CPU {build_cpu:.2f} s)")
     print(f"ask latency        p50 {p50:.2f} ms   p99 {p99:.2f} ms   max {times[-1]:.2f} ms")
-    print(f"peak RSS           {rss:.0f} MB")
+    print(
+        f"peak RSS           {rss:.0f} MB (the content alone {rss_content:.0f} MB,"
+        f" after loading its YAML {rss_before:.0f} MB)"
+    )
     print(f"decisions          {dict(sorted(kinds.items()))}")
-    ok = p99 <= 10 and rss <= 250
-    print(f"targets (p99 <= 10 ms, peak RSS <= 250 MB): {'met' if ok else 'MISSED'}")
+    ok = loading <= 5 and build <= 3 and p99 <= 5 and rss <= 250
+    print(
+        "targets (load <= 5 s, build <= 3 s, p99 <= 5 ms, peak RSS <= 250 MB): "
+        + ("met" if ok else "MISSED")
+    )
     return 0 if ok else 1
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import OperationalError
 
+from bot.answers.semantic import SemanticModelError
 from bot.catalog.loader import ContentError
 from bot.cli.content import cmd_content, cmd_migrate
 from bot.cli.parser import EXIT_USAGE, build_parser
@@ -41,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)
+        return EXIT_USAGE
+    except SemanticModelError as exc:  # found only when the model is read (SEMANTIC_MODEL)
+        print(f"lotse: configuration error: SEMANTIC_MODEL: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OperationalError as exc:
         reason = str(exc.orig or exc).strip().splitlines()[0]

@@ -78,6 +78,8 @@ class Settings:
     #: Updates a user may send in a burst, and how many a minute after it (the flood gate).
     flood_burst: int = 10
     flood_per_minute: int = 40
+    #: A local model2vec model directory for the optional semantic ranker (None: lexical only).
+    semantic_model: Path | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -113,6 +115,19 @@ def _int(name: str, value: str, low: int, high: int) -> int:
     if not low <= number <= high:
         raise ConfigError(name, f"{number} is not between {low} and {high}")
     return number
+
+
+def _semantic_model(value: str) -> Path:
+    """Check SEMANTIC_MODEL: a local model2vec directory, with the semantic extra installed."""
+    from bot.answers.semantic import SemanticModelError, check_installed, check_model_dir
+
+    path = Path(value).expanduser()
+    try:
+        check_model_dir(path)
+        check_installed()
+    except SemanticModelError as exc:
+        raise ConfigError("SEMANTIC_MODEL", str(exc)) from None
+    return path
 
 
 def load_settings(
@@ -163,6 +178,8 @@ def load_settings(
         kwargs["default_language"] = lang
     if directory := get("CONTENT_DIR"):
         kwargs["content_dir"] = Path(directory)
+    if model := get("SEMANTIC_MODEL"):
+        kwargs["semantic_model"] = _semantic_model(model)
     if ids := get("ADMIN_USER_IDS"):
         parsed = set()
         for part in ids.replace(";", ",").split(","):

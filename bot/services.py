@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 
 from bot.answers.engine import AnswerEngine
+from bot.answers.semantic import SemanticRanker, load_ranker
 from bot.catalog.loader import load_content
 from bot.catalog.schema import Content
 from bot.catalog.store import current_version, has_content, load_stored, save_content
@@ -27,14 +28,16 @@ class Services:
     content: Content
     engine: AnswerEngine = field(init=False)
     clock: Clock = field(default_factory=SystemClock)
+    #: The optional semantic ranker (SEMANTIC_MODEL), loaded once and shared by every engine.
+    ranker: SemanticRanker | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.engine = AnswerEngine(self.content)
+        self.engine = AnswerEngine(self.content, ranker=self.ranker)
 
     def replace_content(self, content: Content) -> None:
         """Swap in new content and a new engine built from it."""
-        engine = AnswerEngine(content)
+        engine = AnswerEngine(content, ranker=self.ranker)
         with self._lock:
             self.content, self.engine = content, engine
 
@@ -61,6 +64,7 @@ class Services:
 
 def bootstrap(settings: Settings, *, migrate: bool = True, seed: bool = True) -> Services:
     """Migrate the database, load the shipped content if it has none, and build the services."""
+    ranker = load_ranker(settings.semantic_model)  # a broken model fails before anything else
     if migrate:
         upgrade(settings.database_url)
     db = Database(settings.database_url)
@@ -76,4 +80,4 @@ def bootstrap(settings: Settings, *, migrate: bool = True, seed: bool = True) ->
             )
     with db.session() as session:
         stored = load_stored(session)
-    return Services(settings=settings, db=db, content=stored or Content())
+    return Services(settings=settings, db=db, content=stored or Content(), ranker=ranker)

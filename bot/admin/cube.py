@@ -3,43 +3,18 @@ the order they are decided in (why this order: bot/admin/stats.py). No telegram 
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 
 from bot.admin.periods import MONTH, YEAR, Period
 from bot.admin.suppression import ALL, TOTAL, Disclosure, Key
 
 UNKNOWN = "unknown"
-_collector, _building = threading.Lock(), 0  # tables being built (see cycles_uncollected)
 Values = tuple[tuple[str, str], ...]  # (dimension, value) pairs
 #: (section, first day of the week part, municipality, values, count)
 Fact = tuple[str, date, str | None, Values, int]
 Slice = tuple[str, str]  # time, municipality
-
-
-@contextmanager
-def cycles_uncollected() -> Iterator[None]:
-    """Hold off Python's cycle collector while a table is built (in a worker thread).
-
-    A table makes some 100,000s of objects, none in a cycle (reference counting frees them),
-    but each batch of them sets off the collector, which holds the GIL for up to half a
-    second on a big heap: the event loop, in the other thread, could not run meanwhile.
-    """
-    global _building
-    with _collector:
-        _building += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _collector:
-            _building -= 1
-            if _building == 0:
-                gc.enable()
 
 
 def week_part(day: date) -> date:

@@ -46,9 +46,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import Session
 
-from bot.admin.cube import UNKNOWN, Fact, Table, cycles_uncollected, week_part
+from bot.admin.cube import UNKNOWN, Fact, Table, week_part
 from bot.admin.periods import MONTH, Period
 from bot.admin.suppression import ALL, TOTAL, Key
+from bot.collector import cycles_uncollected
 from bot.db.models import CheckStat, OfferMiss, QuestionStat, Referral, SearchStat
 
 HIDDEN = "<5"

@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.answers import views
-from bot.answers.lookup import checkable, visible_entry
+from bot.answers.lookup import checkable, first_contact, visible_entry
 from bot.answers.stats import record_question
 from bot.answers.unanswered import record_unanswered
 from bot.catalog.schema import FaqEntry
@@ -88,7 +88,10 @@ def _decide(context: LotseContext, text: str) -> tuple[Reply, _Tally | None]:
         return views.suggestions(t, offered), _tally(context, "suggested")
     if decision.kind in ("smalltalk", "empty"):
         return views.smalltalk(t, decision.smalltalk), None
-    return views.unknown(t, handover.offer(context, text)), _tally(context, "unanswered", text)
+    hints = [e for e in (_entry(context, i) for i in decision.suggestions) if e is not None]
+    contact = first_contact(context.services.content, profile.municipality)
+    reply = views.unknown(t, handover.offer(context, text), hints, contact)
+    return reply, _tally(context, "unanswered", text)
 
 
 async def on_text(update: Update, context: LotseContext) -> None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import itertools
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
-from bot.answers.normalise import stem, words
+from bot.answers.fuzzy import within
+from bot.answers.lexicon import MARK, ConceptMatcher, Reading
+from bot.answers.normalise import Folder, stem
 from bot.answers.stopwords import union, union_questions
 
 #: Fields of a document, in bit order; a posting keeps the set of fields a stem occurs in.
@@ -40,12 +43,16 @@ INEXACT = 0.95
 QUESTION_IDF = 0.6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variant:
-    """A question variant or keyword: its normalised content words (for fuzzy scores), stems."""
+    """A question variant or keyword: its normalised content words (for fuzzy scores), stems.
+
+    canon is text with the words that name a concept of the lexicon as its token ("" if none).
+    """
 
     text: str
-    stems: tuple[str, ...]  # distinct
+    stems: tuple[str, ...]  # distinct, then the tokens of the concepts they name
+    canon: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class Expansion:
     word: str
     stems: tuple[tuple[str, float], ...]  # best first
     exact: bool = False  # the word's own stem is in the index
+    literal: float | None = None  # the fit without the concepts the word names (None: same)
 
     @property
     def fit(self) -> float:
@@ -62,6 +70,11 @@ class Expansion:
         if self.exact:
             return 1.0
         return min(self.stems[0][1], INEXACT) if self.stems else 0.0
+
+    @property
+    def literal_fit(self) -> float:
+        """Return how well the word itself matched, leaving out the concepts it names."""
+        return self.fit if self.literal is None else self.literal
 
 
 @dataclass(frozen=True)
@@ -84,54 +97,35 @@ class LanguageIndex:
         docs: Iterable[Document],
         weights: Mapping[str, float],
         also: tuple[str, ...] = (),
+        concepts: ConceptMatcher | None = None,
     ) -> None:
         self.lang = lang
         self.weights = weights
+        self.concepts = concepts
         langs = (lang, *also)
         stops = union(langs)
-        question_stops = stops - union_questions(langs)
         doc_entry: list[int] = []
         self.variants: list[tuple[Variant, ...]] = []
         self.sentences: list[tuple[tuple[str, ...], ...]] = []  # distinct stems of each sentence
-        self.surface: dict[str, str] = {}
-        postings: dict[str, list[int]] = {}
-        for doc_id, doc in enumerate(docs):
-            doc_entry.append(doc.entry)
-            masks: dict[str, int] = {}
-            variants = []
-            for i, phrase in enumerate(doc.questions + doc.keywords):
-                found = words(phrase, question_stops)
-                stems = tuple(dict.fromkeys(self._stems(found)))
-                bits = _TITLE if i == 0 else _QUESTION if i < len(doc.questions) else _KEYWORD
-                _mark(masks, stems, bits)
-                variants.append(Variant(" ".join(found), stems))
-            for tag in doc.tags:
-                _mark(masks, self._stems(words(tag, stops)), _TAG)
-            sentences = []
-            for sentence in _SENTENCE.split(doc.answer):
-                stems = tuple(dict.fromkeys(self._stems(words(sentence, stops))))
-                _mark(masks, stems, _ANSWER)
-                if stems:
-                    sentences.append(stems)
-            for stem_, mask in masks.items():
-                postings.setdefault(stem_, []).append(doc_id << BITS | mask)
-            self.variants.append(tuple(variants))
-            self.sentences.append(tuple(sentences))
-        self.numbers = frozenset(
-            s for s, p in postings.items() if s.isdigit() and any(m & _NAMED for m in p)
-        )
+        # The postings in one go: each document's stems, with their field masks.
+        posted: list[str] = []
+        masks: list[int] = []
+        sizes: list[int] = []
+        with _uncollected():
+            reader = _Reader(_Vocabulary(lang, concepts), stops, stops - union_questions(langs))
+            self.surface = reader.words.surface
+            for doc in docs:
+                doc_entry.append(doc.entry)
+                fields, variants, sentences = reader.document(doc)
+                posted.extend(fields)
+                masks.extend(fields.values())
+                sizes.append(len(fields))
+                self.variants.append(variants)
+                self.sentences.append(sentences)
+            del reader  # its tables of tokens go before the young objects are collected
         self.doc_entry = np.array(doc_entry, dtype=np.int32)
         self.entry_doc = {entry: doc for doc, entry in enumerate(doc_entry)}
-        self.postings = {s: np.array(p, dtype=np.int32) for s, p in postings.items()}
-        n = len(doc_entry)
-        # A word in few entries' questions is distinctive even if many answers mention it
-        # (Duldung, Gestattung): blend the idf over all fields with the one over questions.
-        self.idf = {
-            s: (1 - QUESTION_IDF) * _idf(n, len(p))
-            + QUESTION_IDF * _idf(n, sum(1 for m in p if m & _NAMED) or len(p))
-            for s, p in postings.items()
-        }
-        self.max_idf = _idf(n, 0)
+        self._index(posted, masks, sizes)
         self._buckets: dict[tuple[int, str], list[str]] = {}
         for word in self.surface:
             if len(word) >= MIN_FUZZY - 2:
@@ -144,17 +138,49 @@ class LanguageIndex:
         self._joined = "\n" + "\n".join(self._words) + "\n"
         self._cache: dict[str, Expansion] = {}
 
+    def _index(self, posted: list[str], masks: list[int], sizes: list[int]) -> None:
+        """Build the postings (views of one array) and weigh each stem by its idf.
+
+        posted holds each document's stems in turn (sizes[doc] of them), masks their fields.
+        """
+        ids = {s: i for i, s in enumerate(dict.fromkeys(posted))}
+        stem_ids = np.fromiter(map(ids.__getitem__, posted), dtype=np.int64, count=len(posted))
+        docs = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+        values = docs << BITS | np.array(masks, dtype=np.int32)
+        order = np.argsort(stem_ids, kind="stable")  # by stem, then (as posted) by doc
+        flat = values[order]
+        df = np.bincount(stem_ids, minlength=len(ids))
+        ends = np.cumsum(df)
+        starts = ends - df
+        named = np.zeros(len(flat) + 1, dtype=np.int64)
+        np.cumsum(flat & _NAMED != 0, out=named[1:])
+        in_named = (named[ends] - named[starts]).tolist()
+        self.postings = {
+            s: flat[start:end]
+            for s, start, end in zip(ids, starts.tolist(), ends.tolist(), strict=True)
+        }
+        self.numbers = frozenset(s for s, k in zip(ids, in_named, strict=True) if k and s.isdigit())
+        # A word in few entries' questions is distinctive even if many answers mention it
+        # (Duldung, Gestattung): blend the idf over all fields with the one over questions.
+        blend = _Blend(len(sizes))
+        self.idf = {s: blend[d, k] for s, d, k in zip(ids, df.tolist(), in_named, strict=True)}
+        self.max_idf = _idf(len(sizes), 0)
+
     def __len__(self) -> int:
         return len(self.variants)
 
-    def _stems(self, words: list[str]) -> list[str]:
-        surface, out = self.surface, []
-        for word in words:
-            stem_ = surface.get(word)
-            if stem_ is None:
-                stem_ = surface[word] = stem(word, self.lang)
-            out.append(stem_)
-        return out
+    def with_concepts(self, exp: Expansion, named: Iterable[tuple[str, float]]) -> Expansion:
+        """Return exp with the concepts a query word names (token, weight) that index holds.
+
+        A stem the word already matches at least as well keeps its own weight.
+        """
+        have = dict(exp.stems)
+        extra = [(mark, w) for mark, w in named if mark in self.postings and w > have.get(mark, 0)]
+        if not extra:
+            return exp
+        have.update(extra)
+        stems = sorted(have.items(), key=lambda kv: kv[1], reverse=True)
+        return Expansion(exp.word, tuple(stems), exp.exact, exp.fit)
 
     def expand(self, word: str) -> Expansion:
         """Return the stems a normalised query word matches: exactly, with typos, in compounds."""
@@ -193,17 +219,7 @@ class LanguageIndex:
         edits = 2 if len(word) >= LONG_WORD else 1
         if not MIN_FUZZY <= len(word) <= self.longest + edits:
             return {}
-        out: dict[str, int] = {}
-        for length in range(len(word) - edits, len(word) + edits + 1):
-            for key in ((length, word[0]), (length, "#" + word[1])):
-                choices = self._buckets.get(key)
-                if not choices:
-                    continue
-                for other, dist, _ in process.extract(
-                    word, choices, scorer=Levenshtein.distance, score_cutoff=edits, limit=5
-                ):
-                    out[other] = int(dist)
-        return out
+        return dict(within(self._buckets, word, edits, limit=5))
 
     def _containing(self, word: str, edge: bool = False, limit: int = 20) -> list[str]:
         """Return longer vocabulary words that contain word (Abschluss -> Hauptschulabschluss).
@@ -242,13 +258,195 @@ class LanguageIndex:
                     out.append(part)
         return out
 
+    def holds(self, entry: int, stems: Iterable[str]) -> bool:
+        """Return whether the document of entry in this language holds one of stems."""
+        doc = self.entry_doc.get(entry)
+        if doc is None:
+            return False
+        for stem_ in stems:
+            post = self.match(stem_)
+            pos = int(np.searchsorted(post, doc << BITS))
+            if pos < len(post) and post[pos] >> BITS == doc:
+                return True
+        return False
+
     def match(self, stem_: str) -> np.ndarray:
         """Return the postings of a stem (doc << BITS | field mask), sorted by doc."""
         return self.postings.get(stem_, _EMPTY)
 
 
+class _Vocabulary:
+    """The words of one index's documents: their stems, and how they read to the lexicon."""
+
+    def __init__(self, lang: str, concepts: ConceptMatcher | None) -> None:
+        self.lang = lang
+        self.concepts = concepts
+        self.surface: dict[str, str] = {}
+        #: How each word reads to the lexicon; the words that name a concept or may start a
+        #: phrase.
+        self.readings: dict[str, Reading] = {}
+        self.hot: dict[str, Reading] = {}
+        self.folder = Folder()
+
+    def stem(self, word: str) -> str:
+        """Return the stem of a word, remembering how it reads to the lexicon."""
+        stem_ = self.surface.get(word)
+        if stem_ is None:
+            stem_ = self.surface[word] = stem(word, self.lang)
+            if self.concepts:
+                reading = self.readings[word] = self.concepts.read(word, stem_)
+                if reading and (reading[1] or reading[2]):
+                    self.hot[word] = reading
+        return stem_
+
+
+class _Reader:
+    """Read the documents of one index into stems, looking each distinct token up once."""
+
+    def __init__(
+        self, words: _Vocabulary, stops: frozenset[str], question_stops: frozenset[str]
+    ) -> None:
+        self.words = words
+        self._answers = _Tokens(words, stops)  # and tags
+        self._questions = _Tokens(words, question_stops)  # and keywords
+        self._tags: dict[str, tuple[str, ...]] = {}
+
+    def document(
+        self, doc: Document
+    ) -> tuple[dict[str, int], tuple[Variant, ...], tuple[tuple[str, ...], ...]]:
+        """Return the stems of a document with the fields they occur in, variants, sentences."""
+        masks: dict[str, int] = {}
+        variants = []
+        for i, text in enumerate(doc.questions + doc.keywords):
+            found, stems, hot = self.read(text, self._questions)
+            bits = _TITLE if i == 0 else _QUESTION if i < len(doc.questions) else _KEYWORD
+            _mark(masks, stems, bits)
+            variants.append(Variant(" ".join(found), stems, self._canon(found) if hot else ""))
+        for tag in doc.tags:
+            _mark(masks, self._tag(tag), _TAG)
+        sentences = self._sentences(doc.answer)
+        # Most stems occur only in the answer: mark them all, then the few in other fields too.
+        fields = dict.fromkeys(itertools.chain.from_iterable(sentences), _ANSWER)
+        for stem_, mask in masks.items():
+            masks[stem_] = mask | fields.get(stem_, 0)
+        fields.update(masks)
+        return fields, tuple(variants), sentences
+
+    def read(self, text: str, tokens: _Tokens) -> tuple[list[str], tuple[str, ...], bool]:
+        """Return the normalised content words of a text, their distinct stems and concepts,
+        and whether a word names a concept or may start a phrase."""
+        split = text.split()
+        stems = tuple(dict.fromkeys(itertools.chain.from_iterable(map(tokens.__getitem__, split))))
+        found = list(itertools.chain.from_iterable(map(tokens.found.__getitem__, split)))
+        if tokens.hot.isdisjoint(split):
+            return found, stems, False
+        return found, stems + self._concepts(found), True
+
+    def _sentences(self, answer: str) -> tuple[tuple[str, ...], ...]:
+        """Return the distinct stems of each sentence of an answer (that has any), then the
+        concepts it names; read by maps alone, as answers are most of the text."""
+        tokens = self._answers
+        split = list(map(str.split, _SENTENCE.split(answer)))
+        read = map(functools.partial(map, tokens.__getitem__), split)
+        out = list(map(tuple, map(dict.fromkeys, map(itertools.chain.from_iterable, read))))
+        if not tokens.hot.isdisjoint(itertools.chain.from_iterable(split)):
+            for i, words in enumerate(split):
+                if not tokens.hot.isdisjoint(words):
+                    found = itertools.chain.from_iterable(map(tokens.found.__getitem__, words))
+                    out[i] += self._concepts(list(found))
+        return tuple(filter(None, out))
+
+    def _tag(self, tag: str) -> tuple[str, ...]:
+        """Return the stems of a tag (tags repeat across documents: each is read once)."""
+        stems = self._tags.get(tag)
+        if stems is None:
+            stems = self._tags[tag] = self.read(tag, self._answers)[1]
+        return stems
+
+    def _concepts(self, found: list[str]) -> tuple[str, ...]:
+        """Return the tokens of the concepts words name (some name one or start a phrase)."""
+        hot, readings, concepts = self.words.hot, self.words.readings, self.words.concepts
+        named = hot.keys() & found
+        marks: set[str] = set()
+        for word in named:
+            marks.update(hot[word][1])
+        if any(hot[word][2] for word in named):
+            assert concepts is not None  # only the lexicon makes words hot
+            marks.update(concepts.in_phrases([readings[w] for w in found]))
+        return tuple(sorted(marks))
+
+    def _canon(self, found: list[str]) -> str:
+        """Return words as text with the concept words as tokens, or "" if none names one.
+
+        Called on the words of a text that read found hot, so every word has its reading.
+        """
+        words = self.words
+        assert words.concepts is not None  # only the lexicon makes words hot
+        canon = words.concepts.canonical(found, [words.readings[w] for w in found])
+        return " ".join(canon) if any(w.startswith(MARK) for w in canon) else ""
+
+
+class _Tokens(dict[str, tuple[str, ...]]):
+    """Token as written -> the stems of its normalised content words, for one kind of text.
+
+    found holds each token's content words, hot the tokens with a word that names a concept
+    or may start a phrase.
+    """
+
+    def __init__(self, words: _Vocabulary, stops: frozenset[str]) -> None:
+        super().__init__()
+        self.words = words
+        self.stops = stops
+        self.found: dict[str, tuple[str, ...]] = {}
+        self.hot: set[str] = set()
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        words, stops = self.words, self.stops
+        found = self.found[token] = tuple(
+            w for w in words.folder[token] if w not in stops and (len(w) > 1 or w.isdigit())
+        )
+        stems = self[token] = tuple(map(words.stem, found))
+        if not words.hot.keys().isdisjoint(found):
+            self.hot.add(token)
+        return stems
+
+
+class _Blend(dict[tuple[int, int], float]):
+    """The idf of a stem by (documents, documents naming it in a question or keyword)."""
+
+    def __init__(self, docs: int) -> None:
+        super().__init__()
+        self.docs = docs
+
+    def __missing__(self, key: tuple[int, int]) -> float:
+        df, named = key
+        idf = (1 - QUESTION_IDF) * _idf(self.docs, df) + QUESTION_IDF * _idf(self.docs, named or df)
+        self[key] = idf
+        return idf
+
+
 _EMPTY = np.zeros(0, dtype=np.int32)
-_SENTENCE = re.compile(r"(?<=[.!?;:؟])\s+|\n+")
+#: Where an answer's sentences part: white space after a full stop (or the like), line breaks.
+#: The stop goes with the white space: normalised, it would be a space.
+_SENTENCE = re.compile(r"[.!?;:؟\n](?:(?<=\n)|\s)\s*")
+
+
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """Pause the cyclic garbage collector while documents are read, then collect once.
+
+    Reading makes a million small objects and no cycles: collecting again and again among them
+    as they are made took a fifth of the build. The collector is paused for the whole process
+    (it has no other switch) and resumed only if it ran before, so builds may overlap.
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+            gc.collect(1)  # the young objects once, here rather than in the next answer
 
 
 def _idf(docs: int, df: int) -> float:

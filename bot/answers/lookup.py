@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.catalog.schema import Content, FaqEntry
+from bot.catalog.schema import Contact, Content, FaqEntry
 
 
 def visible_entry(
@@ -57,3 +57,17 @@ def checkable(content: Content, entry: FaqEntry) -> bool:
     """Say whether an entry is about a program persons can be checked for."""
     program = content.programs.get(entry.program or "")
     return program is not None and program.audience == "person"
+
+
+#: Contact roles that are a good first address for any question, best first.
+FIRST_ROLES = ("integrationszentrum", "kommunales-integrationszentrum", "migrationsberatung")
+
+
+def first_contact(content: Content, municipality: str | None) -> Contact | None:
+    """The municipality's contact to name when there is no answer (a first address first)."""
+    if municipality is None:
+        return None
+    mine = [c for c in content.contacts.values() if c.municipality == municipality and not c.hidden]
+    rank = {role: n for n, role in enumerate(FIRST_ROLES)}
+    mine.sort(key=lambda c: (rank.get(c.role or "", len(rank)), c.id))
+    return mine[0] if mine else None

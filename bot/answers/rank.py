@@ -11,6 +11,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from bot.answers.index import BITS, FIELDS, MASK, Expansion, LanguageIndex
+from bot.answers.lexicon import MARK, Found, stand_in
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Tuning:
             "compound": 0.5,
             "edge": 0.5,
             "part": 1.2,  # times the share of the word the part covers
+            "concept": 0.9,  # a concept of the lexicon the word names (times its fit)
+            "canon": 0.8,  # fuzzy similarity of query and variant with concepts as tokens
         }
     )
     soft: float = 1.0  # weight of a question word or number, as a share of its idf
@@ -50,6 +53,8 @@ class Tuning:
     anchor: float = 0.9  # a word anchors a direct answer if it matched this well ...
     anchor_length: int = 6  # ... and, unless it matched exactly, is at least this long
     cap: float = 3.0  # a long query's weight counts at most this many largest idfs (0: no cap)
+    semantic: float = 0.3  # share of the semantic similarity (only with SEMANTIC_MODEL)
+    doubt: float = 0.5  # a direct answer must hold with the lexicon's concepts weighed this much
 
     @cached_property
     def mask_weights(self) -> np.ndarray:
@@ -87,12 +92,33 @@ class Query:
                 out.setdefault(stem_, []).append((i, ew))
         return out
 
+    @cached_property
+    def top(self) -> dict[str, float]:
+        """Map each matched stem to the best weight a query word reaches it with."""
+        return {stem_: max(ew for _, ew in found) for stem_, found in self.lookup.items()}
+
 
 def prepare(
-    index: LanguageIndex, words: Sequence[str], soft: Sequence[bool], tuning: Tuning
+    index: LanguageIndex,
+    words: Sequence[str],
+    soft: Sequence[bool],
+    tuning: Tuning,
+    named: Sequence[Found] = (),
 ) -> Query:
-    """Expand each query word in index and weigh it by the idf of what it matched."""
+    """Expand each query word in index and weigh it by the idf of what it matched.
+
+    named holds per word the lexicon's concepts it names, (token, fit) pairs: a word also
+    matches the texts that name one, at tuning.expansions["concept"] times the fit.
+    """
     expansions = [index.expand(w) for w in words]
+    if named:
+        weight = tuning.expansions["concept"]
+        expansions = [
+            index.with_concepts(exp, [(mark, weight * fit) for mark, fit in found])
+            if found
+            else exp
+            for exp, found in zip(expansions, named, strict=True)
+        ]
     weights = []
     for exp, is_soft in zip(expansions, soft, strict=True):
         if exp.stems:
@@ -129,26 +155,33 @@ def coverage(
 
 
 def overlap(index: LanguageIndex, query: Query, doc: int, sentence: float) -> float:
-    """Return the best F1 of the query against one question variant or (weighed) answer sentence."""
+    """Return the best F1 of the query against one question variant or (weighed) answer sentence.
+
+    A text that holds none of the query's stems scores 0 and is skipped.
+    """
     best = 0.0
+    matched = query.lookup.keys()
     for variant in index.variants[doc]:
-        best = max(best, _f1(index, query, variant.stems))
+        if not matched.isdisjoint(variant.stems):
+            best = max(best, _f1(index, query, variant.stems))
     if sentence:
         for stems in index.sentences[doc]:
-            best = max(best, sentence * _f1(index, query, stems))
+            if not matched.isdisjoint(stems):
+                best = max(best, sentence * _f1(index, query, stems))
     return best
 
 
 def _f1(index: LanguageIndex, query: Query, stems: tuple[str, ...]) -> float:
     """Return the F1 of query words found in stems (recall) and stems found (precision)."""
-    idf, lookup = index.idf, query.lookup
+    idf, lookup, top = index.idf, query.lookup, query.top
     matched: dict[int, float] = {}
     precision = denom = 0.0
     for stem_ in stems:
-        denom += idf[stem_]
+        weight = idf[stem_]
+        denom += weight
         found = lookup.get(stem_)
         if found:
-            precision += idf[stem_] * max(ew for _, ew in found)
+            precision += weight * top[stem_]
             for i, ew in found:
                 if ew > matched.get(i, 0.0):
                     matched[i] = ew
@@ -159,15 +192,22 @@ def _f1(index: LanguageIndex, query: Query, stems: tuple[str, ...]) -> float:
     return 2 * recall * precision / (recall + precision)
 
 
-def similarity(index: LanguageIndex, text: str, doc: int) -> float:
-    """Return the best fuzzy similarity (0..1) between the query and a question variant."""
-    return (
-        max(
-            (fuzz.token_sort_ratio(text, v.text) for v in index.variants[doc] if v.text),
-            default=0.0,
-        )
-        / 100.0
-    )
+def similarity(
+    index: LanguageIndex, text: str, doc: int, canon: str = "", weight: float = 0.0
+) -> float:
+    """Return the best fuzzy similarity (0..1) between the query and a question variant.
+
+    With canon (the query with its concept words as stand-ins), a variant that names a concept
+    also counts read the same way, at weight times its similarity: synonyms and translations
+    then match.
+    """
+    best = 0.0
+    for v in index.variants[doc]:
+        if v.text:
+            best = max(best, fuzz.token_sort_ratio(text, v.text))
+        if canon and v.canon:
+            best = max(best, weight * fuzz.token_sort_ratio(canon, v.canon))
+    return best / 100.0
 
 
 def score_language(
@@ -209,12 +249,76 @@ def _word_values(
     return docs, values
 
 
+def _by_word(exp: Expansion, index: LanguageIndex) -> np.ndarray:
+    """Return which of _word_values' docs the word reached by itself, not through a concept."""
+    own = [not s.startswith(MARK) for s, _ in exp.stems]
+    return np.repeat(own, [len(index.match(s)) for s, _ in exp.stems])
+
+
+def _own_stems(exp: Expansion, anchor: float) -> tuple[str, ...]:
+    """Return the stems a word matches by itself well enough to anchor an answer."""
+    return tuple(s for s, w in exp.stems if w >= anchor and not s.startswith(MARK))
+
+
+def _without_concepts(exp: Expansion) -> Expansion:
+    """Return exp matched by the word alone: without the concepts of the lexicon it names."""
+    stems = tuple((s, w) for s, w in exp.stems if not s.startswith(MARK))
+    return exp if len(stems) == len(exp.stems) else Expansion(exp.word, stems, exp.exact)
+
+
+@dataclass
+class Doubt:
+    """What a query matched without the lexicon's concepts: to weigh them again for a decision.
+
+    coverage is each entry's coverage by literal matches; queries are the query in each index
+    without its concepts, text the query as typed (for the fuzzy score).
+    """
+
+    coverage: np.ndarray
+    indexes: Sequence[LanguageIndex]
+    queries: list[Query]
+    text: str
+    tuning: Tuning
+
+    def score(self, entry: int) -> float:
+        """Return the combined score of entry by the query's own words alone."""
+        lap = sim = 0.0
+        for index, query in zip(self.indexes, self.queries, strict=True):
+            doc = index.entry_doc.get(entry)
+            if doc is not None:
+                lap = max(lap, overlap(index, query, doc, self.tuning.sentence))
+                sim = max(sim, similarity(index, self.text, doc))
+        tuning = self.tuning
+        return (
+            tuning.coverage * float(self.coverage[entry])
+            + tuning.overlap * lap
+            + tuning.fuzzy * sim
+        )
+
+
 class Scored(NamedTuple):
-    """Entry -> combined score (0..1); if a content word matched; if a word anchors an answer."""
+    """Entry -> combined score (0..1); if a content word matched; if a word anchors an answer.
+
+    literal holds per index the stems by which anchoring words matched by themselves, not
+    through a concept of the lexicon, and doubt what the query matched without concepts
+    (both None when the query names no concept).
+    """
 
     scores: dict[int, float]
     matched: bool
     anchored: bool
+    literal: tuple[tuple[LanguageIndex, tuple[str, ...]], ...] | None = None
+    doubt: Doubt | None = None
+
+    def anchors(self, entry: int) -> bool:
+        """Return whether a word anchors a direct answer with entry.
+
+        With concepts in the query, the word must match the entry by itself: a word that
+        matched one entry literally does not anchor another found through a concept.
+        """
+        if not self.anchored or self.literal is None:
+            return self.anchored
+        return any(index.holds(entry, stems) for index, stems in self.literal)
 
 
 def score_merged(
@@ -224,6 +328,7 @@ def score_merged(
     tuning: Tuning,
     allowed: np.ndarray,
     generic: frozenset[str] = frozenset(),
+    named: Sequence[Found] = (),
 ) -> Scored:
     """Return entry -> combined score (0..1) over several languages, and what matched.
 
@@ -233,12 +338,15 @@ def score_merged(
     Each query word counts in whichever language matches an entry best, so a mixed message
     ("can someone with Gestattung join Durchstarten") or an entry without a translation in
     the user's language is scored as one entry rather than once per language.
+
+    named holds per word the lexicon's concepts it names (see prepare).
     """
     n = len(allowed)
-    queries = [prepare(index, words, soft, tuning) for index in indexes]
+    queries = [prepare(index, words, soft, tuning, named) for index in indexes]
     # Each word counts in the languages where it matched best (an exact match beats a typo)
     # and weighs what it weighs there; a word that matched nowhere keeps its oov weight.
     fits = [max(q.expansions[i].fit for q in queries) for i in range(len(words))]
+    literal = [max(q.expansions[i].literal_fit for q in queries) for i in range(len(words))]
     chosen = [
         [fit > 0 and q.expansions[i].fit >= fit - 1e-9 for q in queries]
         for i, fit in enumerate(fits)
@@ -260,32 +368,50 @@ def score_merged(
     untranslated[indexes[0].doc_entry] = False
     acc = np.zeros(n)
     matched = anchored = False
+    # With concepts of the lexicon in the query, also keep what its words match by themselves.
+    lexical = any(named)
+    reached: list[tuple[LanguageIndex, tuple[str, ...]]] = []
+    literal_acc = np.zeros(n)
     for i, is_soft in enumerate(soft):
-        anchored = anchored or (
+        anchor = (
             not is_soft
             and words[i] not in generic
-            and fits[i] >= tuning.anchor
-            and (fits[i] >= 1.0 or len(words[i]) >= tuning.anchor_length)
+            and literal[i] >= tuning.anchor
+            and (literal[i] >= 1.0 or len(words[i]) >= tuning.anchor_length)
         )
+        anchored = anchored or anchor
+        if anchor and lexical:
+            for index, query in zip(indexes, queries, strict=True):
+                stems = _own_stems(query.expansions[i], tuning.anchor)
+                if stems:
+                    reached.append((index, stems))
         best = np.zeros(n)
+        alone = np.zeros(n)
         for k, (index, query) in enumerate(zip(indexes, queries, strict=True)):
             if not chosen[i][k]:
                 continue
-            docs, values = _word_values(index, query.expansions[i], tuning.mask_weights)
+            exp = query.expansions[i]
+            docs, values = _word_values(index, exp, tuning.mask_weights)
             entries = index.doc_entry[docs]
             values = weights[i] * values
+            own = _by_word(exp, index) if lexical else None
             if k and chosen[i][0]:
                 keep = untranslated[entries]
                 entries, values = entries[keep], values[keep]
+                own = None if own is None else own[keep]
             np.maximum.at(best, entries, values)
+            if lexical:
+                np.maximum.at(alone, entries[own], values[own])
         best *= allowed
         acc += best
+        literal_acc += alone * allowed
         matched = matched or (not is_soft and bool(best.any()))
     cov = acc / total
     found = np.flatnonzero(cov)
     if len(found) > tuning.candidates:
         found = found[np.argpartition(-cov[found], tuning.candidates)[: tuning.candidates]]
     text = " ".join(words)
+    canon, canon_weight = _canon(words, named), tuning.expansions["canon"]
     merged = [Query(list(words), q.expansions, weights, list(soft), cap) for q in queries]
     scores: dict[int, float] = {}
     for entry in found.tolist():
@@ -295,8 +421,23 @@ def score_merged(
             if doc is None:
                 continue
             lap = max(lap, overlap(index, query, doc, tuning.sentence))
-            sim = max(sim, similarity(index, text, doc))
+            sim = max(sim, similarity(index, text, doc, canon, canon_weight))
         scores[entry] = (
             tuning.coverage * float(cov[entry]) + tuning.overlap * lap + tuning.fuzzy * sim
         )
-    return Scored(scores, matched, anchored)
+    if not lexical:
+        return Scored(scores, matched, anchored)
+    alone_queries = [
+        Query(list(words), [_without_concepts(e) for e in q.expansions], weights, list(soft), cap)
+        for q in queries
+    ]
+    doubt = Doubt(literal_acc / total, indexes, alone_queries, text, tuning)
+    return Scored(scores, matched, anchored, tuple(reached), doubt)
+
+
+def _canon(words: Sequence[str], named: Sequence[Found]) -> str:
+    """Return the query with each word that names a concept as its best concept's stand-in."""
+    if not any(named):
+        return ""
+    canon = (stand_in(found[0][0]) if found else w for w, found in zip(words, named, strict=True))
+    return " ".join(dict.fromkeys(canon))

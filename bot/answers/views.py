@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.catalog.schema import FaqEntry
+from bot.catalog.schema import Contact, FaqEntry
 from bot.chat.keyboards import check_button, data, language_buttons, token
 from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
-from bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
+from bot.i18n import SUPPORTED_LANGUAGES, Translator, isolate, translator
 
 
 def other_language_row(t: Translator, entry: FaqEntry) -> tuple[Button, ...]:
@@ -76,14 +76,41 @@ def passed_on(t: Translator, ask: Button | None = None) -> Reply:
     return _ask_person(t, [esc(text)], ask)
 
 
-def unknown(t: Translator, ask: Button | None = None) -> Reply:
-    """Say honestly that there is no answer yet, and that the team will see the question."""
+def contact_block(t: Translator, contact: Contact) -> list[str]:
+    """Name a contact of the user's municipality: its title, then phone, e-mail and web."""
+    texts = contact.translations.get(t.lang) or contact.translations["de"]
+    lines = [esc(t("You can also ask here:")) + " " + bold(texts.get("title", ""))]
+    labels = {"phone": t("Phone:"), "email": t("E-mail:"), "url": t("Web:")}
+    for kind, label in labels.items():
+        value = getattr(contact, kind)
+        if value:
+            lines.append(esc(label) + " " + isolate(esc(value)))
+    return lines
+
+
+def unknown(
+    t: Translator,
+    ask: Button | None = None,
+    hints: Sequence[FaqEntry] = (),
+    contact: Contact | None = None,
+) -> Reply:
+    """Say honestly that there is no answer yet, and show the useful ways on.
+
+    The team sees the question; the user can try other words, open an answer that might
+    help (`hints`), ask the municipality's contact, or ask a person in the chat (`ask`).
+    """
     lines = [
         bold(t("I don't know that yet.")),
         esc(t("I have passed your question on to the team so that they can add an answer.")),
         esc(t("You can also try asking in other words.")),
     ]
-    return _ask_person(t, lines, ask)
+    if hints:
+        lines.append(esc(t("Perhaps one of these answers helps:")))
+    if contact is not None:
+        lines += ["", *contact_block(t, contact)]
+    reply = _ask_person(t, lines, ask)
+    rows = tuple((Button(e.text(t.lang)[0].title, data("A", token(e.id))),) for e in hints)
+    return Reply(reply.html, (*rows, *reply.rows))
 
 
 def smalltalk(t: Translator, kind: str | None) -> Reply:

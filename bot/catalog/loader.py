@@ -23,6 +23,7 @@ from bot.catalog.yamlio import (
     error_text,
     load_yaml,
 )
+from bot.collector import cycles_uncollected
 from bot.i18n import N_
 
 __all__ = [
@@ -134,26 +135,32 @@ def parse_entries(files: Mapping[str, bytes], problems: Problems) -> tuple[Found
     """
     found: Found = {kind: {} for kind in KINDS}
     named: set[str] = set()
-    for name, data in sorted(files.items()):
-        if len(data) > MAX_FILE_BYTES:
-            problems.add(
-                Where(name, 0),
-                0,
-                N_("file is {size} bytes, more than {limit}"),
-                size=len(data),
-                limit=MAX_FILE_BYTES,
-            )
-            continue
-        for kind, raw, where in _documents(name, data, problems, named):
-            entry = parse_entry(kind, raw, where, problems)
-            if entry is None:
-                continue
-            first = found[kind].get(entry.id)
-            if first is not None:
-                problems.add(where, None, DUPLICATE[kind], id=entry.id, first=str(first.where))
-                continue
-            found[kind][entry.id] = entry
+    with cycles_uncollected():  # a million objects, hardly any in a cycle
+        for name, data in sorted(files.items()):
+            _parse_file(name, data, found, named, problems)
     return found, named
+
+
+def _parse_file(name: str, data: bytes, found: Found, named: set[str], problems: Problems) -> None:
+    """Parse one named file into found (entries per kind), noting the kinds it names."""
+    if len(data) > MAX_FILE_BYTES:
+        problems.add(
+            Where(name, 0),
+            0,
+            N_("file is {size} bytes, more than {limit}"),
+            size=len(data),
+            limit=MAX_FILE_BYTES,
+        )
+        return
+    for kind, raw, where in _documents(name, data, problems, named):
+        entry = parse_entry(kind, raw, where, problems)
+        if entry is None:
+            continue
+        first = found[kind].get(entry.id)
+        if first is not None:
+            problems.add(where, None, DUPLICATE[kind], id=entry.id, first=str(first.where))
+            continue
+        found[kind][entry.id] = entry
 
 
 def parse_raw(raw: Mapping[str, list[Any]], name: str = "<database>") -> Content:

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import yaml
 
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without LibYAML
+    CParser = None
+
+#: Parse with LibYAML when PyYAML has it (tests switch it off to cover the Python parser).
+USE_LIBYAML: bool = yaml.__with_libyaml__
+#: In a plain scalar inside [...] or {...}, PyYAML ends the scalar (or fails) at these;
+#: LibYAML reads on over `?` and over some `:`.
+_FLOW_PLAIN_DIFFERS = re.compile(r"[?,\[\]{}]|:(?=[\s,\[\]{}?]|\Z)")
+#: A block scalar's header right before a comment (`|#`): LibYAML takes it, PyYAML refuses.
+_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")
+_STR_TAG = "tag:yaml.org,2002:str"
 #: YAML may nest at most this deep (content needs about ten levels).
 MAX_DEPTH = 64
 #: Aliases (`*name`) may repeat at most this many values in all (no "billion laughs").
@@ -18,6 +32,7 @@ MAX_NUMBER = 2**53
 MAX_NUMBER_CHARS = 80
 #: Characters a text cannot hold in the database: NUL and lone surrogates (from escapes).
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_Node = TypeVar("_Node", bound=yaml.Node)
 #: Standard YAML types that are not plain data (bytes, sets, ordered pairs): refused.
 _NOT_PLAIN = ("binary", "set", "omap", "pairs")
 
@@ -54,6 +69,10 @@ class ValueProblem(yaml.MarkedYAMLError):
         self.code, self.value = code, value
 
 
+class _ParsersDisagree(yaml.MarkedYAMLError):
+    """LibYAML read a text that PyYAML's own parser may refuse or read otherwise."""
+
+
 class LimitError(yaml.MarkedYAMLError):
     """The YAML nests too deep, or its aliases repeat too much or refer to themselves.
 
@@ -65,14 +84,20 @@ class LimitError(yaml.MarkedYAMLError):
         self.code = code
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader (no arbitrary objects) that records lines and refuses duplicate keys.
-
-    It also bounds what a small file can cost: nesting depth, and how many values
-    aliases repeat (checked on the node graph, before anything is constructed).
-    """
+class _LineComposer(yaml.composer.Composer):
+    """Composer that bounds nesting depth and notes whether a document defines anchors."""
 
     _depth = 0
+    #: Whether the last composed document has an anchor (`&name`); without one, no alias.
+    anchored = False
+
+    def compose_document(self) -> yaml.Node:
+        self.get_event()  # the document's start
+        node = self.compose_node(None, None)
+        self.get_event()  # the document's end
+        self.anchored = bool(self.anchors)
+        self.anchors = {}
+        return node
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         self._depth += 1
@@ -83,8 +108,19 @@ class _LineLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+
+class _LineConstructor(yaml.constructor.SafeConstructor):
+    """SafeConstructor (no arbitrary objects) that records lines and refuses duplicate keys.
+
+    It also bounds what a small file can cost: how many values aliases repeat (checked on
+    the node graph, before anything is constructed), and numbers, dates and texts it reads.
+    """
+
+    anchored: bool
+
     def construct_document(self, node: yaml.Node) -> Any:
-        _check_aliases(node)
+        if self.anchored:  # aliases need anchors: a document without one is a tree
+            _check_aliases(node)
         return super().construct_document(node)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -175,19 +211,107 @@ def _check_aliases(root: yaml.Node) -> None:
         raise LimitError("too_many_aliases", root.start_mark)
 
 
-_LineLoader.add_constructor(
+_LineConstructor.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     lambda loader, node: loader.construct_mapping(node, deep=True),
 )
-_LineLoader.add_constructor("tag:yaml.org,2002:int", _LineLoader.construct_yaml_int)
-_LineLoader.add_constructor("tag:yaml.org,2002:float", _LineLoader.construct_yaml_float)
-_LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_yaml_str)
+_LineConstructor.add_constructor("tag:yaml.org,2002:int", _LineConstructor.construct_yaml_int)
+_LineConstructor.add_constructor("tag:yaml.org,2002:float", _LineConstructor.construct_yaml_float)
+_LineConstructor.add_constructor("tag:yaml.org,2002:str", _LineConstructor.construct_yaml_str)
 for _name in _NOT_PLAIN:
-    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_name}", _LineLoader.construct_not_plain)
+    _LineConstructor.add_constructor(
+        f"tag:yaml.org,2002:{_name}", _LineConstructor.construct_not_plain
+    )
+
+
+class _LineLoader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    _LineComposer,
+    _LineConstructor,
+    yaml.resolver.Resolver,
+):
+    """The checks above on PyYAML's own (pure Python) reader, scanner and parser."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _LineComposer.__init__(self)
+        _LineConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+if CParser is not None:
+
+    class _CLineLoader(_LineComposer, CParser, _LineConstructor, yaml.resolver.Resolver):
+        """The same checks on LibYAML's parser (C, about ten times as fast).
+
+        Only the parser's events come from C: the composer above turns them into nodes, so
+        nesting is bounded while the nodes are made, exactly as on the Python parser. Where
+        LibYAML reads more than PyYAML (a `?` in a plain word inside [...] or {...}), it
+        stops with _ParsersDisagree, and load_yaml lets PyYAML's parser decide.
+        """
+
+        _in_flow = False
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _LineComposer.__init__(self)
+            _LineConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+        def compose_scalar_node(self, anchor: str | None) -> yaml.ScalarNode:
+            node = super().compose_scalar_node(anchor)
+            if not node.style and (
+                (self._in_flow and _FLOW_PLAIN_DIFFERS.search(node.value))
+                or (not node.value and node.tag == _STR_TAG)  # "!" alone: PyYAML reads null
+            ):
+                raise _ParsersDisagree(None, None, "a plain scalar", node.start_mark)
+            return node
+
+        def compose_sequence_node(self, anchor: str | None) -> yaml.SequenceNode:
+            return self._compose_collection(super().compose_sequence_node, anchor)
+
+        def compose_mapping_node(self, anchor: str | None) -> yaml.MappingNode:
+            return self._compose_collection(super().compose_mapping_node, anchor)
+
+        def _compose_collection(
+            self, compose: Callable[[str | None], _Node], anchor: str | None
+        ) -> _Node:
+            outer = self._in_flow
+            self._in_flow = outer or bool(self.peek_event().flow_style)
+            try:
+                return compose(anchor)
+            finally:
+                self._in_flow = outer
+
+
+def _libyaml_reads_as_pyyaml(text: str) -> bool:
+    """Tell whether LibYAML can read text as PyYAML does, or may differ (then: PyYAML).
+
+    PyYAML refuses a tab anywhere outside quotes, block scalars and comments (LibYAML takes
+    it as a space) and a comment right after a block scalar's header, and skips a byte order
+    mark only at the text's start (LibYAML at the start of any line).
+    """
+    return (
+        "\t" not in text and text.find("\ufeff", 1) == -1 and _HEADER_COMMENT.search(text) is None
+    )
 
 
 def load_yaml(text: str) -> Any:
-    """Parse one YAML document safely; raise yaml.YAMLError with a mark on any problem."""
+    """Parse one YAML document safely; raise yaml.YAMLError with a mark on any problem.
+
+    LibYAML parses when PyYAML has it (and USE_LIBYAML is on). A text it refuses, or may
+    read otherwise than PyYAML, is parsed again by PyYAML's own parser: every text reads as
+    it did before LibYAML, and every problem is told in the same words at the same line.
+    """
+    if USE_LIBYAML and CParser is not None and _libyaml_reads_as_pyyaml(text):
+        try:
+            return yaml.load(text, Loader=_CLineLoader)
+        except (yaml.YAMLError, UnicodeError):
+            pass
     return yaml.load(text, Loader=_LineLoader)
 
 

@@ -7,9 +7,9 @@ import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -27,6 +27,9 @@ from bot.chat.errors import stale_button
 from bot.chat.render import Reply
 from bot.chat.send import answer, edit
 from bot.i18n import Translator
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 State = str | int | None
 
@@ -153,3 +156,26 @@ def serial_cancel(key: str, cancel: Handler) -> Handler:
         return await cancel(update, context)
 
     return stop
+
+
+class TypedQuestion(filters.MessageFilter):
+    """A private text (not a command) that a slice's core recognises, such as an offer request.
+
+    A conversation enters on such a text before the FAQ sees it; `recognises` asks the core,
+    with the services of the running application (the content changes while it runs).
+    """
+
+    def __init__(self, app: Application) -> None:
+        super().__init__(name=type(self).__name__)
+        self._app = app
+
+    def filter(self, message: Message) -> bool:
+        services = self._app.bot_data.services
+        text = message.text
+        if services is None or not text or text.startswith("/"):
+            return False
+        return self.recognises(text, message, services)
+
+    def recognises(self, text: str, message: Message, services: Services) -> bool:
+        """Does the slice's core recognise the text? (Each subclass says.)"""
+        raise NotImplementedError

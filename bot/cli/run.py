@@ -62,9 +62,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Ask the answering engine one question, or one a line from stdin."""
     from bot.answers.engine import AnswerEngine
     from bot.answers.normalise import guess_language
+    from bot.answers.semantic import load_ranker
 
     if args.content is not None:
-        engine = AnswerEngine(load_content(args.content))
+        ranker = load_ranker(settings.semantic_model)
+        engine = AnswerEngine(load_content(args.content), ranker=ranker)
     else:
         from bot.services import bootstrap
 

@@ -4,18 +4,28 @@ The answers live only in `user_data` (memory) while the conversation runs and ar
 it ends, is cancelled, is left for another command, or times out. Only anonymous counts are
 stored. The conversation runs in a handler group before the others: each of its handlers stops
 the update there, except when another command leaves the check, which then runs as usual.
+
+A typed question about one person's eligibility ("My client is 24 with a Duldung, can he
+join?", see freetext.py) enters the check too, with what it says filled in. It has to be an
+entry point of this conversation, in this group: a ConversationHandler knows only the states
+its own handlers return, so a check started from the answers slice (group 0) would not see
+its next answer. Any other text passes on to the answers slice untouched.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CommandHandler,
     ConversationHandler,
+    MessageHandler,
     filters,
 )
 
@@ -24,6 +34,7 @@ from bot.catalog.schema import Municipality
 from bot.chat.context import LotseContext
 from bot.chat.conversation import (
     State,
+    TypedQuestion,
     ack,
     add_conversation,
     button,
@@ -36,15 +47,18 @@ from bot.chat.conversation import (
 from bot.chat.errors import stale_button
 from bot.chat.keyboards import START_CHECK, TOKEN
 from bot.chat.send import answer, edit
-from bot.eligibility import views
-from bot.eligibility.engine import ELIGIBLE, FactError, Verdict
+from bot.eligibility import freetext, views
+from bot.eligibility.engine import ELIGIBLE, FactError, Facts, Verdict
 from bot.eligibility.interview import PLACE, STATUS, Interview, next_question, valid
 from bot.eligibility.stats import record_check
 from bot.eligibility.typed import dont_know, understand
 from bot.eligibility.words import fact_error_text
-from bot.i18n import N_
+from bot.i18n import N_, negotiate
 from bot.matching.asking import hand_over
 from bot.users.places import page, search
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 KEY = "eligibility_check"
 ASKING = "asking"
@@ -134,6 +148,58 @@ async def begin(update: Update, context: LotseContext) -> State:
     return await _next(update, context, Interview(), new=True)
 
 
+async def start_check_with(
+    update: Update, context: LotseContext, facts: Facts, unclear: Iterable[str] = ()
+) -> State:
+    """Start a check with facts already known: say which in one line, ask only the rest.
+
+    `unclear` names facts the user named in a way that cannot be used (age 300, two
+    statuses); they are left open, so the check asks for them if a program needs them.
+    """
+    context.user_data.pop(KEY, None)
+    await ack(update)
+    unclear = tuple(unclear)
+    if facts != Facts() or unclear:
+        content, today = context.services.content, _today(context)
+        await answer(update, views.understood(context.t, content, facts, unclear, today))
+    return await _next(update, context, Interview.of(facts), new=True)
+
+
+async def from_question(update: Update, context: LotseContext) -> State:
+    """Start a check from a typed question about one person, with what it says filled in.
+
+    The filter let only such questions in; should the reading differ now (the content
+    changed in between), the text goes on: as an answer to a running check, else to the
+    answers slice (nothing is stopped, the conversation does not start).
+    """
+    message = update.effective_message
+    text = (message.text if message else None) or ""
+    content = context.services.content
+    reading = freetext.understand(text, context.t.lang, content, _today(context))
+    if reading is not None:
+        raise ApplicationHandlerStop(
+            await start_check_with(update, context, reading.facts, reading.unclear)
+        )
+    if isinstance(context.user_data.get(KEY), Interview):
+        raise ApplicationHandlerStop(await typed_answer(update, context))
+    return END
+
+
+class AsksAboutOnePerson(TypedQuestion):
+    """A text that asks about one person's eligibility and names a fact (freetext.py).
+
+    A filter cannot see the user's profile: it reads number words in the language of the
+    user's Telegram app; `from_question` reads the text again in the language they chose.
+    """
+
+    def recognises(self, text: str, message: Message, services: Services) -> bool:
+        settings = services.settings
+        code = message.from_user.language_code if message.from_user else None
+        lang = negotiate(code, settings.default_language)
+        today = datetime.now(settings.tz).date()
+        return freetext.understand(text, lang, services.content, today) is not None
+
+
 async def pressed_answer(update: Update, context: LotseContext) -> State:
     """Take an answer pressed on a button: a status, a place, yes/no, a level, "I don't know"."""
     found = _pressed(context)
@@ -202,10 +268,10 @@ cancel, leave, timed_out = exits(KEY, views.cancelled, views.timed_out, CHECK_TI
 
 def register(app: Application) -> None:
     """Add the check conversation to the application, in its own group before the others."""
-    add_conversation(app, _conversation(), GROUP)
+    add_conversation(app, _conversation(AsksAboutOnePerson(app)), GROUP)
 
 
-def _conversation() -> ConversationHandler:
+def _conversation(asks: filters.MessageFilter) -> ConversationHandler:
     """Build the check conversation: one state that asks whatever is still needed."""
     step = r"^K:(\d{1,2}):"
     buttons = (
@@ -220,6 +286,9 @@ def _conversation() -> ConversationHandler:
     entry_points = [
         CommandHandler("check", final(begin), filters=filters.ChatType.PRIVATE),
         button(begin, f"^{START_CHECK}$"),
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & asks, from_question
+        ),
     ]
     ways_out = (cancel, leave, timed_out)
     return conversation("check", entry_points, {ASKING: asking}, ways_out, CHECK_TIMEOUT)

@@ -40,6 +40,22 @@ class Interview:
 
     answers: tuple[tuple[str, Any], ...] = ()
 
+    @classmethod
+    def of(cls, facts: Facts) -> Interview:
+        """The answers that facts already known give, in the order the questions come.
+
+        They are answers like any other: Back takes them back one by one.
+        """
+        place = facts.municipality or {True: IN_NRW, False: OUTSIDE_NRW}.get(facts.lives_in_nrw)
+        given = (
+            (AGE, facts.birth_date if facts.birth_date is not None else facts.age),
+            (STATUS, facts.residence_status),
+            (PLACE, place),
+            (SCHOOL, facts.has_school_certificate),
+            (GERMAN, facts.german_level),
+        )
+        return cls(tuple((question, value) for question, value in given if value is not None))
+
     @property
     def step(self) -> int:
         """How many questions have been answered (it numbers the buttons of the next one)."""

@@ -7,6 +7,7 @@ button from one of the current question.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from bot.catalog.schema import GERMAN_LEVELS, Content, FaqEntry, Municipality
@@ -20,7 +21,7 @@ from bot.chat.keyboards import (
     token,
 )
 from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
-from bot.eligibility.engine import ELIGIBLE, NOT_ELIGIBLE, UNKNOWN, Verdict
+from bot.eligibility.engine import ELIGIBLE, NOT_ELIGIBLE, UNKNOWN, Facts, Verdict, age_on
 from bot.eligibility.interview import AGE, GERMAN, IN_NRW, OUTSIDE_NRW, PLACE, SCHOOL, STATUS
 from bot.eligibility.typed import date_example
 from bot.eligibility.words import (
@@ -259,6 +260,35 @@ def result(
         find_button(t, after_check=True),
     )
     return _reply(t, lines, (*rows, again))
+
+
+def _given(t: Translator, content: Content, facts: Facts, today: date) -> list[str]:
+    """Name each fact given with its value ("age: 24", "residence status: Duldung")."""
+    age = age_on(facts.birth_date, today) if facts.birth_date is not None else facts.age
+    town = content.municipalities.get(facts.municipality or "")
+    yes_no = {True: t("Yes"), False: t("No")}
+    values = (
+        ("age", age),
+        ("residence_status", facts.residence_status and status_name(t, facts.residence_status)),
+        ("municipality", town.name if town else None),
+        ("lives_in_nrw", yes_no.get(facts.lives_in_nrw) if town is None else None),
+        ("has_school_certificate", yes_no.get(facts.has_school_certificate)),
+        ("german_level", facts.german_level),
+    )
+    return [f"{fact_name(t, fact)}: {value}" for fact, value in values if value is not None]
+
+
+def understood(
+    t: Translator, content: Content, facts: Facts, unclear: Sequence[str], today: date
+) -> Reply:
+    """Say in one line which facts a question gave, and which it named unclearly."""
+    lines = []
+    if given := _given(t, content, facts, today):
+        lines.append(esc(t("I understood: {facts}.", facts=t.join_and(given))))
+    if unclear:
+        names = t.join_and([fact_name(t, fact) for fact in unclear])
+        lines.append(esc(t("Not taken over because it is unclear: {facts}.", facts=names)))
+    return _reply(t, lines)
 
 
 def cancelled(t: Translator) -> Reply:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     Application,
     CommandHandler,
@@ -25,6 +26,7 @@ from bot.catalog.schema import Municipality
 from bot.chat.context import LotseContext
 from bot.chat.conversation import (
     State,
+    TypedQuestion,
     ack,
     add_conversation,
     button,
@@ -41,10 +43,13 @@ from bot.eligibility import handlers as check
 from bot.eligibility.engine import FactError, Facts
 from bot.eligibility.words import fact_error_text
 from bot.i18n import N_
-from bot.matching import card, views
+from bot.matching import card, freetext, views
 from bot.matching.asking import (
+    AGE,
     LANGUAGES,
     PLACE,
+    STATUS,
+    TYPE,
     Near,
     Search,
     taken_over,
@@ -55,6 +60,9 @@ from bot.matching.engine import Match, Result, match
 from bot.matching.stats import count_miss, record_search
 from bot.referrals import service as referrals
 from bot.users.places import page, search
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 KEY = "offer_search"
 ASKING, LISTING = "asking", "listing"
@@ -141,6 +149,33 @@ async def begin(update: Update, context: LotseContext) -> State:
     """Start a search (the command or a button): forget earlier answers, ask the first question."""
     taken_over(context.user_data)  # a fresh search forgets facts a check handed over
     return await start_find_with(update, context, None)
+
+
+async def from_text(update: Update, context: LotseContext) -> State:
+    """Show the offers a typed question asks for ("Is there a German course in Köln?").
+
+    The place is the one named, else the user's own; what is not said (age, status,
+    languages) counts as "I don't know", so the list comes at once, as /find shows it,
+    with what to check with the provider. Without any place, /find asks for one first.
+    """
+    message = update.effective_message
+    request = freetext.understand(message.text or "", context.services.content) if message else None
+    if request is None:  # the content changed in between: the question goes on as a question
+        return END
+    taken_over(context.user_data)
+    context.user_data.pop(check.KEY, None)
+    place = request.municipality or context.profile.municipality
+    wanted = Search(known=Facts(municipality=place)).answer(TYPE, request.offer_type)
+    if place is not None:
+        wanted = wanted.answer(AGE, None).answer(STATUS, None).answer(LANGUAGES, ())
+    return await _next(update, context, wanted, new=True)
+
+
+class AsksForOffers(TypedQuestion):
+    """A private text message (not a command) that asks for a local offer (freetext.py)."""
+
+    def recognises(self, text: str, message: Message, services: Services) -> bool:
+        return freetext.understand(text, services.content) is not None
 
 
 async def after_check(update: Update, context: LotseContext) -> State:
@@ -281,10 +316,10 @@ cancel, leave, timed_out = exits(KEY, views.cancelled, views.timed_out, FIND_TIM
 
 def register(app: Application) -> None:
     """Add the search conversation to the application, in its own group before the check's."""
-    add_conversation(app, _conversation(), GROUP)
+    add_conversation(app, _conversation(AsksForOffers(app)), GROUP)
 
 
-def _conversation() -> ConversationHandler:
+def _conversation(asks: filters.MessageFilter) -> ConversationHandler:
     """Build the search conversation: ask what is missing, then list the offers (find.mmd)."""
     step = r"^S:(\d{1,2}):"
     buttons = (
@@ -305,6 +340,7 @@ def _conversation() -> ConversationHandler:
         CommandHandler("find", final(begin), filters=filters.ChatType.PRIVATE),
         button(begin, f"^{START_FIND}$"),
         button(after_check, f"^{FIND_AFTER_CHECK}$"),
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & asks, final(from_text)),
     ]
     states = {ASKING: asking, LISTING: listing}
     return conversation("find", entry_points, states, (cancel, leave, timed_out), FIND_TIMEOUT)

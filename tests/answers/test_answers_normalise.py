@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers.normalise import guess_language, normalise, stem, tokens
+from bot.answers.normalise import (
+    C_STEMMERS,
+    SCRIPT,
+    SNOWBALL,
+    _stemmer,
+    guess_language,
+    normalise,
+    script_of,
+    snowball,
+    stem,
+    tokens,
+)
 from bot.answers.stopwords import question_words, stop_words
+from bot.catalog.export import content_to_raw
+from bot.catalog.loader import load_content
+from tests.conftest import CONTENT_DIR, FIXTURES
+
+needs_pystemmer = pytest.mark.skipif(not C_STEMMERS, reason="PyStemmer is not installed")
+#: Letters of each script, for made-up words (umlauts, accents, hamza and Persian letters).
+LETTERS = {
+    "latin": "abcdefghijklmnopqrstuvwxyzäöüßéèêàâçëïîôûùœæşğıñ",
+    "arabic": "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهويىپچژگکی",
+    "cyrillic": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+}
 
 
 def test_german_umlauts_fold_to_one_spelling():
@@ -108,3 +135,50 @@ def test_normalise_is_idempotent_and_never_raises(text: str):
     assert normalise(once) == once
     assert once == once.strip()
     assert "  " not in once
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, Sequence):
+        for item in value:
+            yield from _texts(item)
+
+
+@cache
+def content_words(script: str) -> list[str]:
+    """Every word of the shipped and the test content in script, folded and as written."""
+    found = set()
+    for folder in (CONTENT_DIR, FIXTURES / "content"):
+        for text in _texts(content_to_raw(load_content(folder))):
+            found.update(w for w in normalise(text).split() + text.casefold().split())
+    return sorted(w for w in found if script_of(w) == script)
+
+
+@needs_pystemmer
+@pytest.mark.parametrize("lang", sorted(SNOWBALL))
+def test_pystemmer_and_snowballstemmer_give_the_same_stems(lang: str):
+    c, python = snowball(SNOWBALL[lang]), snowball(SNOWBALL[lang], c=False)
+    assert c is not None and python is not None
+    assert _stemmer(lang).__class__ is c.__class__ is not python.__class__
+    words = content_words(SCRIPT[lang])
+    assert len(words) > 500
+    assert [c.stemWord(w) for w in words] == [python.stemWord(w) for w in words]
+
+
+@needs_pystemmer
+@settings(max_examples=300, derandomize=True, database=None, deadline=None)
+@given(st.sampled_from(sorted(SNOWBALL)), st.data())
+def test_pystemmer_and_snowballstemmer_agree_on_made_up_words(lang: str, data: st.DataObject):
+    word = data.draw(st.text(LETTERS[SCRIPT[lang]], min_size=1, max_size=20))
+    c, python = snowball(SNOWBALL[lang]), snowball(SNOWBALL[lang], c=False)
+    assert c is not None and python is not None
+    assert c.stemWord(word) == python.stemWord(word)
+
+
+def test_an_algorithm_neither_stemmer_library_has_gives_no_stemmer():
+    assert snowball("klingon") is None
+    assert snowball("klingon", c=False) is None

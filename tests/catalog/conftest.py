@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.catalog import yamlio
 from bot.catalog.loader import load_content
 from bot.catalog.store import save_content
 from bot.db.migrate import upgrade
@@ -16,6 +17,22 @@ from bot.db.session import Database
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "content"
 #: The user id of the admin who makes changes in these tests.
 ADMIN = 4711
+#: Both YAML parsers load content: LibYAML (C) when PyYAML has it, PyYAML's own otherwise.
+PARSERS = [
+    pytest.param(
+        True,
+        id="libyaml",
+        marks=pytest.mark.skipif(yamlio.CParser is None, reason="PyYAML without LibYAML"),
+    ),
+    pytest.param(False, id="pyyaml"),
+]
+
+
+@pytest.fixture(params=PARSERS)
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Load YAML with LibYAML (True) or with PyYAML's own parser (False) in this test."""
+    monkeypatch.setattr(yamlio, "USE_LIBYAML", request.param)
+    return request.param
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import zipfile
 from functools import cache
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -46,6 +46,8 @@ offers:
     translations: {{de: {{title: Kurs}}}}
 """
 KOELN = frozenset({"koeln"})
+#: Each upload is refused alike by both YAML parsers (see tests/catalog/conftest).
+pytestmark = pytest.mark.usefixtures("yaml_parser")
 
 
 @cache
@@ -247,7 +249,13 @@ SPLICES = (
 )  # fmt: skip
 
 
-@settings(max_examples=150, derandomize=True, database=None, deadline=None)
+@settings(
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # the parser, the same for all
+)
 @given(st.lists(st.tuples(st.integers(0, 400), st.sampled_from(SPLICES)), min_size=1, max_size=4))
 def test_any_splice_of_tricky_yaml_into_a_valid_upload_gives_problems_not_a_crash(splices):
     text = faq_with("2027-12-31").decode()

@@ -140,6 +140,7 @@ def test_a_zip_that_unpacks_to_too_much_in_all_is_refused(monkeypatch: pytest.Mo
     assert refused("all.zip", data).code == "unpacks_too_large"
 
 
+@pytest.mark.usefixtures("yaml_parser")
 def test_unsafe_yaml_is_refused_with_file_and_line():
     lines = problems(
         {"evil.yaml": b"offers:\n  - !!python/object/apply:os.system ['echo hacked']\n"}
@@ -149,6 +150,7 @@ def test_unsafe_yaml_is_refused_with_file_and_line():
     ]
 
 
+@pytest.mark.usefixtures("yaml_parser")
 def test_an_alias_bomb_is_refused_before_it_expands():
     levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     levels += [
@@ -159,6 +161,7 @@ def test_an_alias_bomb_is_refused_before_it_expands():
     assert lines == ["lol.yaml:1: invalid YAML: its aliases repeat more than 10000 values"]
 
 
+@pytest.mark.usefixtures("yaml_parser")
 def test_a_recursive_alias_and_deep_nesting_are_refused():
     assert problems({"self.yaml": b"faq: &x [*x]\n"}) == [
         "self.yaml:1: invalid YAML: an alias refers to itself"

@@ -10,6 +10,9 @@ import pytest
 from bot.catalog import loader
 from bot.catalog.loader import ContentError, load_content, parse_files
 
+#: Every problem is found, and told alike, by both YAML parsers (see tests/catalog/conftest).
+pytestmark = pytest.mark.usefixtures("yaml_parser")
+
 BASE = """\
 municipalities:
   - id: koeln

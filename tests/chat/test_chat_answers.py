@@ -173,3 +173,29 @@ async def test_a_sticker_gets_a_hint_to_type(chat: Chat) -> None:
     }
     [reply] = await chat.process(chat.updates.other(sticker=sticker))
     assert "nur Textnachrichten" in reply.text
+
+
+async def test_an_unknown_question_names_the_municipalitys_contact(
+    chat_with, services_with, services: Services
+) -> None:
+    from dataclasses import replace
+
+    from bot.catalog.schema import Contact
+
+    contact = Contact(
+        id="koeln-ki",
+        municipality="koeln",
+        role="integrationszentrum",
+        phone="0221 221-0",
+        email="ki@example.org",
+        translations={"de": {"title": "Kommunales Integrationszentrum Köln", "description": "."}},
+    )
+    other = replace(contact, id="bonn-ki", municipality="bonn")
+    content = replace(services.content, contacts={c.id: c for c in (contact, other)})
+    chat = await chat_with(
+        services_with(content), user_id=86421, language="ar", municipality="koeln"
+    )
+    [reply] = await chat.send("ما هو لون السماء؟")
+    assert "Kommunales Integrationszentrum Köln" in reply.text
+    assert "\u20680221 221-0\u2069" in reply.html  # the number keeps its order in Arabic text
+    assert "ki@example.org" in reply.text
