@@ -158,6 +158,10 @@ def serial_cancel(key: str, cancel: Handler) -> Handler:
     return stop
 
 
+#: Does a slice's core recognise a typed text? (text, the message, the running services)
+Recognise = Callable[[str, Message, "Services"], bool]
+
+
 class TypedQuestion(filters.MessageFilter):
     """A private text (not a command) that a slice's core recognises, such as an offer request.
 
@@ -165,17 +169,13 @@ class TypedQuestion(filters.MessageFilter):
     with the services of the running application (the content changes while it runs).
     """
 
-    def __init__(self, app: Application) -> None:
-        super().__init__(name=type(self).__name__)
-        self._app = app
+    def __init__(self, app: Application, name: str, recognises: Recognise) -> None:
+        super().__init__(name=name)
+        self._app, self._recognises = app, recognises
 
     def filter(self, message: Message) -> bool:
         services = self._app.bot_data.services
         text = message.text
         if services is None or not text or text.startswith("/"):
             return False
-        return self.recognises(text, message, services)
-
-    def recognises(self, text: str, message: Message, services: Services) -> bool:
-        """Does the slice's core recognise the text? (Each subclass says.)"""
-        raise NotImplementedError
+        return self._recognises(text, message, services)

@@ -185,19 +185,17 @@ async def from_question(update: Update, context: LotseContext) -> State:
     return END
 
 
-class AsksAboutOnePerson(TypedQuestion):
-    """A text that asks about one person's eligibility and names a fact (freetext.py).
+def asks_about_one_person(text: str, message: Message, services: Services) -> bool:
+    """Does the text ask about one person's eligibility and name a fact (freetext.py)?
 
     A filter cannot see the user's profile: it reads number words in the language of the
     user's Telegram app; `from_question` reads the text again in the language they chose.
     """
-
-    def recognises(self, text: str, message: Message, services: Services) -> bool:
-        settings = services.settings
-        code = message.from_user.language_code if message.from_user else None
-        lang = negotiate(code, settings.default_language)
-        today = datetime.now(settings.tz).date()
-        return freetext.understand(text, lang, services.content, today) is not None
+    settings = services.settings
+    code = message.from_user.language_code if message.from_user else None
+    lang = negotiate(code, settings.default_language)
+    today = datetime.now(settings.tz).date()
+    return freetext.understand(text, lang, services.content, today) is not None
 
 
 async def pressed_answer(update: Update, context: LotseContext) -> State:
@@ -268,7 +266,9 @@ cancel, leave, timed_out = exits(KEY, views.cancelled, views.timed_out, CHECK_TI
 
 def register(app: Application) -> None:
     """Add the check conversation to the application, in its own group before the others."""
-    add_conversation(app, _conversation(AsksAboutOnePerson(app)), GROUP)
+    add_conversation(
+        app, _conversation(TypedQuestion(app, "AsksAboutOnePerson", asks_about_one_person)), GROUP
+    )
 
 
 def _conversation(asks: filters.MessageFilter) -> ConversationHandler:

@@ -171,11 +171,9 @@ async def from_text(update: Update, context: LotseContext) -> State:
     return await _next(update, context, wanted, new=True)
 
 
-class AsksForOffers(TypedQuestion):
-    """A private text message (not a command) that asks for a local offer (freetext.py)."""
-
-    def recognises(self, text: str, message: Message, services: Services) -> bool:
-        return freetext.understand(text, services.content) is not None
+def asks_for_offers(text: str, message: Message, services: Services) -> bool:
+    """Does the text ask for a local offer (freetext.py)?"""
+    return freetext.understand(text, services.content) is not None
 
 
 async def after_check(update: Update, context: LotseContext) -> State:
@@ -316,7 +314,9 @@ cancel, leave, timed_out = exits(KEY, views.cancelled, views.timed_out, FIND_TIM
 
 def register(app: Application) -> None:
     """Add the search conversation to the application, in its own group before the check's."""
-    add_conversation(app, _conversation(AsksForOffers(app)), GROUP)
+    add_conversation(
+        app, _conversation(TypedQuestion(app, "AsksForOffers", asks_for_offers)), GROUP
+    )
 
 
 def _conversation(asks: filters.MessageFilter) -> ConversationHandler:
