@@ -240,7 +240,7 @@ class LanguageIndex:
                 other = self._words[i]
                 if other != word:
                     out.append(other)
-                pos = self._starts[i] + len(other) + 1
+                pos = self._starts[i] + len(other)  # the newline that starts the next word
         return out
 
     def _parts(self, word: str) -> list[str]:
