@@ -232,11 +232,7 @@ class AnswerEngine:
         """Does query word i match the entry, by itself or through a concept it names?"""
         word = asked.words[i]
         marks = [mark for mark, _ in asked.meanings[i]] if asked.meanings else []
-        for index in asked.indexes:
-            stems = [stem_ for stem_, _ in index.expand(word).stems]
-            if index.holds(entry, [*stems, *marks]):
-                return True
-        return False
+        return any(index.holds(entry, [*index.whole(word), *marks]) for index in asked.indexes)
 
     def _rank(
         self, asked: _Asked, tuning: Tuning, text: str = ""
@@ -262,7 +258,10 @@ class AnswerEngine:
                     scores[entry] *= 1 - tuning.other_program
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_HITS]
         entries = self._entries
-        hits = tuple(Hit(entries[i].id, "faq", round(min(float(s), 1.0), 4)) for i, s in ranked)
+        # Scores above 1 (a question that is an entry's own, and more) are scaled down
+        # together, so that the runner-up stays as far behind as it is.
+        top = max(1.0, ranked[0][1]) if ranked else 1.0
+        hits = tuple(Hit(entries[i].id, "faq", round(float(s) / top, 4)) for i, s in ranked)
         return ranked, hits, scored
 
     def _fused(self, text: str, scores: dict[int, float], allowed: np.ndarray) -> dict[int, float]:

@@ -210,6 +210,19 @@ class LanguageIndex:
         self._cache[word] = hit
         return hit
 
+    def whole(self, word: str) -> tuple[str, ...]:
+        """Return the stems word matches as a whole: exactly, with typos, or inside a longer
+        word (Abschluss -> Hauptschulabschluss), but not by a part of it (Führerschein does
+        not match "Schein"): what a word must match for an entry to be about it."""
+        stems = [stem_ for stem_, _ in self.expand(word).stems]
+        parts = set(self._parts(word)) if len(word) >= MIN_PART else set()
+        whole = {self.surface[w] for w in self._near(word)}
+        whole.update(self.surface[w] for w in self._containing(word))
+        own = self.surface.get(word) or stem(word, self.lang)
+        return tuple(
+            s for s in stems if s == own or s in whole or s not in {self.surface[p] for p in parts}
+        )
+
     def _near(self, word: str) -> dict[str, int]:
         """Return vocabulary words within one edit (two for long words) of word.
 
