@@ -6,7 +6,9 @@ Runs the bot's order (offer requests, then the answering engine) over the develo
 (bench/questions/dev.yaml, whose unanswerable questions count as near-misses, and
 bench/questions/dev_everyday.yaml) for a grid of the answer threshold and margin, and prints
 for each: answered directly and right, wrong direct answers of all direct answers, and
-near-misses answered directly. The shipped Tuning is marked; pick on the Pareto front.
+near-misses answered directly, and net: (right direct answers - wrong direct answers) per FAQ
+question, over all sets (a wrong answer costs what a right one gains). The shipped Tuning is
+marked; it is the one with the best net.
 """
 
 from __future__ import annotations
@@ -63,15 +65,25 @@ def main(argv: list[str] | None = None) -> int:
     shipped = engine.tuning
     sets = [(p.name, questions(p)) for p in (args.sets or SETS) if p.exists()]
     print(f"{'answer':>7}{'margin':>7}" + "".join(f"{n[:14]:>30}" for n, _ in sets))
-    print(" " * 14 + "".join(f"{'right':>10}{'wrong%':>10}{'near':>10}" for _ in sets))
+    print(
+        " " * 14 + "".join(f"{'right':>10}{'wrong%':>10}{'near':>10}" for _ in sets) + "       net"
+    )
     for answer, margin in itertools.product(args.answer, args.margin):
         engine.tuning = dataclasses.replace(
             shipped, answer=answer, margin=margin, suggest=min(answer, shipped.suggest)
         )
-        cells = ""
+        cells, net, faq = "", 0, 0
         for _, qs in sets:
-            f = figures(qs, run(content, engine, qs))
+            outcomes = run(content, engine, qs)
+            f = figures(qs, outcomes)
             cells += f"{f['right']:>10.3f}{f['wrong']:>10.3f}{f['near']:>10.3f}"
+            for q, o in zip(qs, outcomes, strict=True):
+                if q.kind == "offer":
+                    continue
+                faq += 1
+                if o.decision is not None and o.decision.kind == "answer":
+                    net += 1 if o.decision.answer_id == q.expect else -1
+        cells += f"{net / faq:>10.3f}"
         mark = "  <- shipped" if (answer, margin) == (shipped.answer, shipped.margin) else ""
         print(f"{answer:>7.2f}{margin:>7.2f}{cells}{mark}")
     engine.tuning = shipped

@@ -16,7 +16,7 @@ import numpy as np
 
 from bot.answers.fuzzy import within
 from bot.answers.lexicon import MARK, ConceptMatcher, Reading
-from bot.answers.normalise import Folder, stem
+from bot.answers.normalise import Folder, script_of, stem
 from bot.answers.stopwords import union, union_questions
 
 #: Fields of a document, in bit order; a posting keeps the set of fields a stem occurs in.
@@ -32,6 +32,9 @@ MIN_FUZZY, LONG_WORD = 4, 8
 MIN_PART = 5
 #: A shorter word (but at least this long) is only found at the start or end of another.
 MIN_EDGE = 3
+#: Arabic script: the article (with a clitic before it) does not count towards a word's
+#: length, and a word needs one letter more for a typo to be safe (السماء is not اسماء).
+_ARTICLE = re.compile("^[وفبلك]?ال")
 MAX_EXPANSIONS = 12
 #: A word's first this many letters are searched for the vocabulary words inside it.
 MAX_COMPOUND = 40
@@ -232,6 +235,8 @@ class LanguageIndex:
         edits = 2 if len(word) >= LONG_WORD else 1
         if not MIN_FUZZY <= len(word) <= self.longest + edits:
             return {}
+        if script_of(word) == "arabic" and len(_ARTICLE.sub("", word)) <= MIN_FUZZY:
+            return {}
         return dict(within(self._buckets, word, edits, limit=5))
 
     def _containing(self, word: str, edge: bool = False, limit: int = 20) -> list[str]:
@@ -242,7 +247,13 @@ class LanguageIndex:
         out: list[str] = []
         if len(word) >= self.longest:
             return out
-        needles = ("\n" + word, word + "\n") if edge else (word,)
+        if edge:
+            # In Arabic script a word ending in another is mostly an inflection (يعملون
+            # ends in لون, "colour"): only words that start with it.
+            arabic = script_of(word) == "arabic"
+            needles = ("\n" + word,) if arabic else ("\n" + word, word + "\n")
+        else:
+            needles = (word,)
         for needle in needles:
             pos = 0
             while len(out) < limit:

@@ -62,12 +62,14 @@ def without_driving_licences():
 
 def test_a_topic_the_entry_does_not_cover_stops_a_direct_answer() -> None:
     from bot.answers.engine import AnswerEngine
+    from bot.answers.rank import Tuning
 
     content = without_driving_licences()
     question = "Darf man mit einer Duldung den Führerschein machen?"
-    unchecked = AnswerEngine(content, meaning=Meaning(rare=0)).ask(question, "de")
+    eager = Tuning(answer=0.4, suggest=0.3)  # answers on the status word alone
+    unchecked = AnswerEngine(content, eager, meaning=Meaning(rare=0)).ask(question, "de")
     assert unchecked.kind == "answer"  # about work with a Duldung: the status word alone
-    decision = AnswerEngine(content).ask(question, "de")
+    decision = AnswerEngine(content, eager).ask(question, "de")
     assert decision.kind == "unknown" and decision.answer_id is None
     assert unchecked.answer_id in decision.suggestions  # shown as answers that might help
 

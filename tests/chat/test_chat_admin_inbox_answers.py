@@ -23,7 +23,7 @@ from bot.services import Services
 KOELN_ADMIN, BONN_ADMIN, ADVISOR, VOLUNTEER, ARABIC = 41, 42, 43, 44, 45
 NOT_ADMIN = "Only the admins of Lotse can do that."
 DEALT_WITH = "This question has already been dealt with."
-UNKNOWN = "Wo kann ich ein Fahrrad reparieren lassen?"
+UNKNOWN = "Wo kann man hier Fahrräder flicken?"
 ANSWER = "Im Radhaus Kalk, dienstags von 14 bis 18 Uhr."
 ARABIC_QUESTION = "أين يمكنني إصلاح دراجتي الهوائية؟"
 ARABIC_ANSWER = "في ورشة الدراجات في كالك، أيام الثلاثاء من الساعة 14 إلى 18."

@@ -76,10 +76,18 @@ async def test_the_language_choice_can_be_closed_again(chat: Chat, services: Ser
 
 
 async def test_an_untranslated_answer_is_shown_in_german_with_a_note(
-    chat_with, services: Services
+    chat_with, services_with, services: Services
 ) -> None:
-    untranslated = next(e for e in services.content.faq.values() if "ar" not in e.translations)
-    chat = await chat_with(services, language="ar")
+    from dataclasses import replace
+
+    # Every shipped entry is translated: take the Arabic away from one.
+    entry = services.content.faq["gestattung-was"]
+    untranslated = replace(
+        entry, translations={k: v for k, v in entry.translations.items() if k != "ar"}
+    )
+    faq = {**services.content.faq, untranslated.id: untranslated}
+    content = replace(services.content, faq=faq)
+    chat = await chat_with(services_with(content), language="ar")
     [reply] = await chat.send(untranslated.translations["de"].title)
     assert untranslated.translations["de"].title in reply.text
     assert "لا توجد ترجمة لهذه الإجابة بعد" in reply.text

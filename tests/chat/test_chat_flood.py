@@ -16,7 +16,7 @@ from bot.db.models import UnansweredQuestion
 from bot.services import Services
 
 FLOODER, OTHER = 31, 32
-QUESTION = "Wie repariere ich mein Fahrrad?"  # unknown: each one that passes is logged
+QUESTION = "Wie flicke ich mein Fahrrad?"  # unknown: each one that passes is logged
 
 
 @pytest.fixture

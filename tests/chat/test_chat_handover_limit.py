@@ -26,7 +26,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 GERMAN, ARABIC, ADVISOR = 401, 402, 101
 de, ar = translator("de"), translator("ar")
 UNKNOWN = {
-    "de": "Wo kann ich ein Fahrrad reparieren lassen?",
+    "de": "Wo kann man hier Fahrräder flicken?",
     "ar": "أين يمكنني إصلاح دراجتي الهوائية؟",
 }
 

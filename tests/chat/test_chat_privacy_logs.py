@@ -79,7 +79,7 @@ async def test_no_typed_text_name_or_user_id_reaches_the_logs(
     # Questions, known and unknown, in two languages; a question handed to a person.
     await volunteer.send(f"Wer darf bei Durchstarten mitmachen {MARK}1")
     await arabic.send(f"من يمكنه المشاركة في Durchstarten؟ {MARK}2")
-    await volunteer.send(f"Wo kann ich ein Fahrrad {MARK}3 reparieren lassen?")
+    await volunteer.send(f"Wo kann man hier Fahrräder {MARK}3 flicken?")
     asked = await volunteer.press("🙋")
     consent = next(d for m in asked for _, d in m.buttons if d.startswith("H:y:"))
     await volunteer.press(data=consent)
