@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         "--answer", type=float, nargs="*", default=[0.4, 0.45, 0.47, 0.5, 0.55, 0.6]
     )
     parser.add_argument("--margin", type=float, nargs="*", default=[0.01, 0.03, 0.05, 0.08])
+    parser.add_argument("--doubt", type=float, nargs="*", default=None)
     args = parser.parse_args(argv)
     content = load_content(args.content)
     engine = AnswerEngine(content)
@@ -68,9 +69,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         " " * 14 + "".join(f"{'right':>10}{'wrong%':>10}{'near':>10}" for _ in sets) + "       net"
     )
-    for answer, margin in itertools.product(args.answer, args.margin):
+    doubts = args.doubt or [shipped.doubt]
+    for answer, margin, doubt in itertools.product(args.answer, args.margin, doubts):
         engine.tuning = dataclasses.replace(
-            shipped, answer=answer, margin=margin, suggest=min(answer, shipped.suggest)
+            shipped,
+            answer=answer,
+            margin=margin,
+            doubt=doubt,
+            suggest=min(answer, shipped.suggest),
         )
         cells, net, faq = "", 0, 0
         for _, qs in sets:
@@ -84,8 +90,10 @@ def main(argv: list[str] | None = None) -> int:
                 if o.decision is not None and o.decision.kind == "answer":
                     net += 1 if o.decision.answer_id == q.expect else -1
         cells += f"{net / faq:>10.3f}"
-        mark = "  <- shipped" if (answer, margin) == (shipped.answer, shipped.margin) else ""
-        print(f"{answer:>7.2f}{margin:>7.2f}{cells}{mark}")
+        chosen = (answer, margin, doubt) == (shipped.answer, shipped.margin, shipped.doubt)
+        mark = "  <- shipped" if chosen else ""
+        extra = f" doubt {doubt:.2f}" if args.doubt else ""
+        print(f"{answer:>7.2f}{margin:>7.2f}{cells}{mark}{extra}")
     engine.tuning = shipped
     return 0
 
