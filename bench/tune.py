@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--margin", type=float, nargs="*", default=[0.01, 0.03, 0.05, 0.08])
     parser.add_argument("--doubt", type=float, nargs="*", default=None)
+    parser.add_argument("--arabic", type=float, nargs="*", default=None, help="answer_arabic")
     args = parser.parse_args(argv)
     content = load_content(args.content)
     engine = AnswerEngine(content)
@@ -70,13 +71,16 @@ def main(argv: list[str] | None = None) -> int:
         " " * 14 + "".join(f"{'right':>10}{'wrong%':>10}{'near':>10}" for _ in sets) + "       net"
     )
     doubts = args.doubt or [shipped.doubt]
-    for answer, margin, doubt in itertools.product(args.answer, args.margin, doubts):
+    arabic = args.arabic or [shipped.answer_arabic]
+    grid = itertools.product(args.answer, args.margin, doubts, arabic)
+    for answer, margin, doubt, in_arabic in grid:
         engine.tuning = dataclasses.replace(
             shipped,
             answer=answer,
             margin=margin,
             doubt=doubt,
-            suggest=min(answer, shipped.suggest),
+            answer_arabic=in_arabic,
+            suggest=min(answer, in_arabic, shipped.suggest),
         )
         cells, net, faq = "", 0, 0
         for _, qs in sets:
@@ -90,9 +94,15 @@ def main(argv: list[str] | None = None) -> int:
                 if o.decision is not None and o.decision.kind == "answer":
                     net += 1 if o.decision.answer_id == q.expect else -1
         cells += f"{net / faq:>10.3f}"
-        chosen = (answer, margin, doubt) == (shipped.answer, shipped.margin, shipped.doubt)
+        chosen = (answer, margin, doubt, in_arabic) == (
+            shipped.answer,
+            shipped.margin,
+            shipped.doubt,
+            shipped.answer_arabic,
+        )
         mark = "  <- shipped" if chosen else ""
         extra = f" doubt {doubt:.2f}" if args.doubt else ""
+        extra += f" arabic script {in_arabic:.2f}" if args.arabic else ""
         print(f"{answer:>7.2f}{margin:>7.2f}{cells}{mark}{extra}")
     engine.tuning = shipped
     return 0

@@ -165,12 +165,13 @@ class AnswerEngine:
             self._allowed(municipality, today or date.today()),
             generic(langs) | self._places,
         )
-        ranked, hits, scored = self._rank(asked, self.tuning, text)
+        tuning = self.tuning.for_language(lang)
+        ranked, hits, scored = self._rank(asked, tuning, text)
         if not scored.matched:
             return Decision("unknown", None, (), hits)
-        decision = decide(hits, self.tuning)
+        decision = decide(hits, tuning)
         if decision.kind == "answer" and not (
-            scored.anchors(ranked[0][0]) and self._holds(scored, ranked)
+            scored.anchors(ranked[0][0]) and self._holds(scored, ranked, tuning)
         ):
             # Only generic words matched ("kindergeld beantragen", "wohnung in köln"), or the
             # entry is only as likely as this through the lexicon's concepts: offer.
@@ -274,7 +275,7 @@ class AnswerEngine:
         fused = fuse(lexical, semantic, self.tuning.semantic) * allowed
         return {int(i): float(fused[i]) for i in np.flatnonzero(fused)}
 
-    def _holds(self, scored: Scored, ranked: list[tuple[int, float]]) -> bool:
+    def _holds(self, scored: Scored, ranked: list[tuple[int, float]], tuning: Tuning) -> bool:
         """Return whether the first entry stays the direct answer with the lexicon in doubt.
 
         Where the question names concepts of the lexicon, they lift the scores; a direct
@@ -283,7 +284,7 @@ class AnswerEngine:
         """
         if scored.doubt is None:
             return True
-        share = self.tuning.doubt
+        share = tuning.doubt
         again = []
         for entry, score in ranked[:MAX_SUGGESTIONS]:
             raw = scored.scores.get(entry, 0.0)  # 0: found by the semantic ranker alone
@@ -292,7 +293,7 @@ class AnswerEngine:
         again.sort(key=lambda kv: (-kv[1], kv[0]))
         entries = self._entries
         hits = tuple(Hit(entries[i].id, "faq", s) for i, s in again)
-        decision = decide(hits, self.tuning)
+        decision = decide(hits, tuning)
         return decision.kind == "answer" and again[0][0] == ranked[0][0]
 
     def _matcher(self, lang: str) -> ConceptMatcher | None:

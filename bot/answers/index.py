@@ -140,6 +140,7 @@ class LanguageIndex:
         self._starts = list(itertools.accumulate((len(w) + 1 for w in self._words), initial=1))
         self._joined = "\n" + "\n".join(self._words) + "\n"
         self._cache: dict[str, Expansion] = {}
+        self._whole: dict[str, tuple[str, ...]] = {}
 
     def _index(self, posted: list[str], masks: list[int], sizes: list[int]) -> None:
         """Build the postings (views of one array) and weigh each stem by its idf.
@@ -217,14 +218,19 @@ class LanguageIndex:
         """Return the stems word matches as a whole: exactly, with typos, or inside a longer
         word (Abschluss -> Hauptschulabschluss), but not by a part of it (Führerschein does
         not match "Schein"): what a word must match for an entry to be about it."""
-        stems = [stem_ for stem_, _ in self.expand(word).stems]
-        parts = set(self._parts(word)) if len(word) >= MIN_PART else set()
+        hit = self._whole.get(word)
+        if hit is not None:
+            return hit
+        found = self._cache.get(word) or self.expand(word)  # expanded when the query was ranked
+        parts = {self.surface[p] for p in self._parts(word)} if len(word) >= MIN_PART else set()
         whole = {self.surface[w] for w in self._near(word)}
         whole.update(self.surface[w] for w in self._containing(word))
         own = self.surface.get(word) or stem(word, self.lang)
-        return tuple(
-            s for s in stems if s == own or s in whole or s not in {self.surface[p] for p in parts}
-        )
+        hit = tuple(s for s, _ in found.stems if s == own or s in whole or s not in parts)
+        if len(self._whole) >= CACHE_SIZE:
+            del self._whole[next(iter(self._whole))]
+        self._whole[word] = hit
+        return hit
 
     def _near(self, word: str) -> dict[str, int]:
         """Return vocabulary words within one edit (two for long words) of word.
