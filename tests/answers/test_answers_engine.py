@@ -6,6 +6,7 @@ import dataclasses
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -268,3 +269,35 @@ def test_only_generic_words_or_a_place_are_not_answered_directly(make_faq, text:
     engine = AnswerEngine(Content(municipalities=municipalities, faq={e.id: e for e in entries}))
     assert engine.ask(text, "de", None, TODAY).kind == "suggest"
     assert engine.ask("fördergeld beantragen", "de", None, TODAY).answer_id == "antrag"
+
+
+def test_arabic_words_do_not_match_by_one_letter_or_by_their_endings() -> None:
+    """السماء (the sky) is not اسماء (names), لون (colour) is not يعملون (they work)."""
+    from bot.answers.engine import AnswerEngine
+    from bot.catalog.loader import load_content
+
+    engine = AnswerEngine(load_content(Path(__file__).resolve().parents[2] / "content"))
+    arabic = engine._indexes["ar"]
+    assert not [s for s, _ in arabic.expand("السماء").stems if s != "السماء"]
+    assert not arabic.expand("لون").stems
+    decision = engine.ask("ما هو لون السماء؟", "ar")
+    assert decision.kind == "unknown" and not decision.suggestions
+
+
+def test_questions_in_arabic_script_answer_at_their_own_threshold() -> None:
+    from bot.answers.rank import Tuning
+
+    tuning = Tuning(answer=0.6, answer_arabic=0.5)
+    assert tuning.for_language("ar").answer == tuning.for_language("fa").answer == 0.5
+    assert tuning.for_language("de") is tuning and tuning.for_language("uk").answer == 0.6
+
+
+def test_an_entrys_own_question_beats_its_neighbour_by_its_margin() -> None:
+    """Scores above 1 are scaled together: two entries above 1 are not a tie."""
+    from bot.answers.engine import AnswerEngine
+    from bot.catalog.loader import load_content
+
+    engine = AnswerEngine(load_content(Path(__file__).resolve().parents[2] / "content"))
+    decision = engine.ask("was ist eine Duldung", "de")
+    assert decision.kind == "answer" and decision.answer_id == "duldung-was"
+    assert decision.hits[0].score == 1.0 > decision.hits[1].score

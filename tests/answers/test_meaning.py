@@ -90,3 +90,29 @@ def load_content_shipped():
     from bot.catalog.loader import load_content
 
     return load_content(Path(__file__).resolve().parents[2] / "content")
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "ar", "fa", "uk", "ru", "tr", "fr"])
+def test_the_kept_general_words_give_wordfreqs_own_figures(lang: str) -> None:
+    """Only the general words are kept in memory; for them, and for the verdict on any word,
+    the figures are wordfreq's own."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    from bot.answers.meaning import RARE, zipf
+
+    words = [*top_n_list(lang, 20_000)[::40], "kindergeld", "jobcenter", "xqzzv"]
+    for word in words:
+        own = zipf_frequency(word, lang)
+        assert (zipf(word, lang) >= RARE) == (own >= RARE), word
+        if own >= RARE:
+            assert zipf(word, lang) == own, word
+
+
+def test_a_part_of_a_word_does_not_cover_it() -> None:
+    """ "Führerschein" is not covered by an entry that only speaks of a "Schein"."""
+    from bot.answers.engine import AnswerEngine
+
+    engine = AnswerEngine(without_driving_licences())
+    german = engine._indexes["de"]
+    assert "schein" in german.surface  # Behandlungsschein, Krankenschein, ...
+    assert "schein" not in german.whole("fuhrerschein")

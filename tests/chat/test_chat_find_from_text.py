@@ -32,6 +32,17 @@ def offer_ids(reply) -> list[str]:
         ("Suche eine Beratungsstelle in der Nähe", "counselling", None),
         ("Durchstarten-Coaching in Köln", "coaching", "koeln"),  # a program, but a place
         ("Deutschkurs Bielefeld", "language_course", "bielefeld"),
+        # ways to ask and name a kind added in session 6 (not from any test set)
+        (
+            "Wer begleitet mich in Bonn auf dem Weg in die Ausbildung? Gibt es so was?",
+            "coaching",
+            "bonn",
+        ),
+        ("Can I get a school leaving certificate somewhere near me?", "school_certificate", None),
+        ("کسی را میشناسید که در کلن صنف آلمانی داشته باشد؟", "language_course", "koeln"),
+        ("فيه دورة لغة بمدينتي؟", "language_course", None),
+        ("Je cherche une formation en parallèle de mon travail", "qualification", None),
+        ("Где-нибудь есть курсы немецкого?", "language_course", None),
     ],
 )
 def test_an_offer_request_is_understood_in_every_language(text, offer_type, place) -> None:
@@ -51,6 +62,8 @@ def test_an_offer_request_is_understood_in_every_language(text, offer_type, plac
         "Gibt es bei Durchstarten auch Coaching?",  # about the program: the FAQ answers
         "Wo gibt es Beratung zum Asylverfahren?",  # legal advice: the FAQ says where
         "Can she keep going with her course after the move to Bochum?",  # "a course", no ask
+        "شو هو الكورس اللي بيعلموا فيه اللغة؟",  # "فيه" here is "in it", not "there is"
+        "Gibt es beim Landesprogramm jemanden, der einen begleitet?",  # about the program
     ],
 )
 def test_a_question_that_is_no_offer_request_stays_a_question(text) -> None:
