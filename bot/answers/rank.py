@@ -65,8 +65,13 @@ class Tuning:
     def for_language(self, lang: str) -> Tuning:
         """Return the tuning for questions in lang (its own answer threshold)."""
         if lang in ARABIC_SCRIPT and self.answer_arabic != self.answer:
-            return replace(self, answer=self.answer_arabic)
+            return self._in_arabic_script
         return self
+
+    @cached_property
+    def _in_arabic_script(self) -> Tuning:
+        """This tuning with the Arabic-script threshold (made once, with its mask weights)."""
+        return replace(self, answer=self.answer_arabic)
 
     @cached_property
     def mask_weights(self) -> np.ndarray:

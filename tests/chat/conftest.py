@@ -102,6 +102,27 @@ def chat_with(running) -> Callable[..., Awaitable[Chat]]:
 
 
 @pytest.fixture
+async def timed_chat(chat_with, services: Services):
+    """Make a Chat (own municipality Köln unless given) whose application runs its job
+    queue, for dialogs with a timeout; the queues stop at the end of the test."""
+    queues = []
+
+    async def make(
+        lang: str = "de", *, municipality: str | None = "koeln", user_id: int = 4711
+    ) -> Chat:
+        chat = await chat_with(
+            services, user_id=user_id, language=lang, chosen=lang, municipality=municipality
+        )
+        await chat.app.job_queue.start()
+        queues.append(chat.app.job_queue)
+        return chat
+
+    yield make
+    for queue in queues:
+        await queue.stop(wait=False)
+
+
+@pytest.fixture
 async def chat(chat_with, services: Services) -> Chat:
     """A German-speaking Telegram user and the shipped content."""
     return await chat_with(services)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from bot.chat.driver import Chat, Sent
 from bot.i18n import translator
@@ -54,3 +55,8 @@ async def walk_to(chat: Chat, wanted: str, limit: int = 30) -> Sent:
         )
         await chat.press_on(current, dict(current.buttons)[label])
     raise AssertionError(f"the dialog never showed {wanted!r}")
+
+
+def kept(chat: Chat) -> dict[str, Any]:
+    """What the bot keeps for the chat's user between updates (its user_data)."""
+    return dict(chat.app.user_data.get(chat.user_id, {}))

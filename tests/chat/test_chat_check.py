@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from flows import kept
 from sqlalchemy import inspect, select
 
 from bot.chat.driver import Chat
@@ -43,23 +44,8 @@ PLACE_Q = "Where does the person live?"
 
 
 @pytest.fixture
-async def check_chat(chat_with, services: Services):
-    """Make a Chat whose application runs its job queue (for the conversation timeout)."""
-    queues = []
-
-    async def make(
-        lang: str = "de", *, municipality: str | None = "koeln", user_id: int = 4711
-    ) -> Chat:
-        chat = await chat_with(
-            services, user_id=user_id, language=lang, chosen=lang, municipality=municipality
-        )
-        await chat.app.job_queue.start()
-        queues.append(chat.app.job_queue)
-        return chat
-
-    yield make
-    for queue in queues:
-        await queue.stop(wait=False)
+def check_chat(timed_chat):
+    return timed_chat
 
 
 def today(services: Services) -> date:
@@ -75,10 +61,6 @@ def years_ago(day: date, years: int) -> date:
 
 def title(services: Services, program: str, lang: str) -> str:
     return services.content.programs[program].text(lang)["title"]
-
-
-def facts_kept(chat: Chat) -> dict[str, Any]:
-    return dict(chat.app.user_data.get(chat.user_id, {}))
 
 
 async def to_status(chat: Chat, age: str = "23") -> None:
@@ -138,7 +120,7 @@ async def test_find_offers_after_a_check_reuses_its_answers_then_forgets_them(
     kalk = services.content.offers["koeln-coaching-kalk"].translations
     assert any((kalk.get("fa") or kalk["de"])["title"] in label for label in listed.labels)
     await chat.press("✖")  # close the list: the answers are forgotten
-    assert facts_kept(chat) == {}
+    assert kept(chat) == {}
 
 
 @pytest.mark.parametrize(
@@ -269,12 +251,12 @@ async def test_back_asks_the_previous_question_again_and_only_what_is_needed(
 async def test_cancel_drops_the_answers_and_ends_the_check(check_chat, services: Services) -> None:
     chat = await check_chat("de")
     await to_status(chat)
-    assert KEY in facts_kept(chat)
+    assert KEY in kept(chat)
     [cancelled] = await chat.press("Abbrechen")
     assert "Die Prüfung wurde abgebrochen." in cancelled.text
     assert "Ich habe keine der Antworten gespeichert." in cancelled.text
     assert cancelled.labels == ["✅ Berechtigung prüfen"]
-    assert KEY not in facts_kept(chat)
+    assert KEY not in kept(chat)
     replies = await chat.send("Duldung")  # now an ordinary question, not an answer
     assert all(say("de", PLACE_Q) not in r.text for r in replies)
     with services.db.session() as session:
@@ -286,7 +268,7 @@ async def test_the_cancel_command_ends_the_check(check_chat) -> None:
     await to_status(chat)
     [cancelled] = await chat.send("/cancel")
     assert "The check was cancelled." in cancelled.text
-    assert KEY not in facts_kept(chat)
+    assert KEY not in kept(chat)
 
 
 async def test_another_command_leaves_the_check_and_runs_as_usual(check_chat) -> None:
@@ -294,7 +276,7 @@ async def test_another_command_leaves_the_check_and_runs_as_usual(check_chat) ->
     await to_status(chat)
     [shown] = await chat.send("/help")
     assert "So funktioniert Lotse" in shown.text and "/check" in shown.text
-    assert KEY not in facts_kept(chat)
+    assert KEY not in kept(chat)
 
 
 @pytest.mark.parametrize("lang", ["de", "ar"])
@@ -416,7 +398,7 @@ async def test_only_an_anonymous_count_is_stored_and_the_answers_are_dropped(
     assert {tuple(sorted(row)) for row in stats} == {
         ("count", "day", "id", "municipality", "program", "result")
     }
-    assert KEY not in facts_kept(chat)
+    assert KEY not in kept(chat)
     assert chat.app.persistence is None  # nothing of the conversation is written anywhere
 
 
@@ -443,7 +425,7 @@ async def test_the_answers_are_dropped_after_the_conversation_timeout(check_chat
     [said] = [c.params["text"] for c in chat.request.calls[seen:] if c.method == "sendMessage"]
     assert "30 Minuten lang keine Antwort kam" in said
     assert "Ich habe keine der Antworten gespeichert." in said
-    assert KEY not in facts_kept(chat)
+    assert KEY not in kept(chat)
     replies = await chat.send("Duldung")  # the check is over: an ordinary question again
     assert all(say("de", PLACE_Q) not in r.text for r in replies)
 

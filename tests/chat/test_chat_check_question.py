@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from flows import kept
 
-from bot.chat.driver import Chat
 from bot.eligibility.handlers import KEY
 from bot.eligibility.stats import check_counts
 from bot.i18n import RLM, translator
@@ -39,25 +39,8 @@ def within(lang: str, age: int) -> str:
 
 
 @pytest.fixture
-async def check_chat(chat_with, services: Services):
-    """Make a Chat (own municipality Köln) whose application runs its job queue."""
-    queues = []
-
-    async def make(lang: str = "de", *, user_id: int = 4711) -> Chat:
-        chat = await chat_with(
-            services, user_id=user_id, language=lang, chosen=lang, municipality="koeln"
-        )
-        await chat.app.job_queue.start()
-        queues.append(chat.app.job_queue)
-        return chat
-
-    yield make
-    for queue in queues:
-        await queue.stop(wait=False)
-
-
-def kept(chat: Chat) -> dict[str, Any]:
-    return dict(chat.app.user_data.get(chat.user_id, {}))
+def check_chat(timed_chat):
+    return timed_chat
 
 
 QUESTIONS = [

@@ -6,10 +6,9 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from flows import KALK, STALE, to_list
+from flows import KALK, STALE, kept, to_list
 from sqlalchemy import inspect
 
-from bot.chat.driver import Chat
 from bot.db.models import OfferMiss
 from bot.eligibility.engine import Facts
 from bot.i18n import RLM, translator
@@ -29,25 +28,8 @@ def title(services: Services, offer: str, lang: str = "de") -> str:
 
 
 @pytest.fixture
-async def find_chat(chat_with, services: Services):
-    """Make a Chat whose application runs its job queue (for the conversation timeout)."""
-    queues = []
-
-    async def make(lang: str = "de", municipality: str | None = "koeln", user_id: int = 4711):
-        chat = await chat_with(
-            services, user_id=user_id, language=lang, chosen=lang, municipality=municipality
-        )
-        await chat.app.job_queue.start()
-        queues.append(chat.app.job_queue)
-        return chat
-
-    yield make
-    for queue in queues:
-        await queue.stop(wait=False)
-
-
-def kept(chat: Chat) -> dict[str, Any]:
-    return dict(chat.app.user_data.get(chat.user_id, {}))
+def find_chat(timed_chat):
+    return timed_chat
 
 
 async def test_a_search_by_buttons_in_german_lists_the_offers_that_fit(
