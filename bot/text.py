@@ -14,6 +14,7 @@ invisible characters made visible as `<U+202E>` so that the reader sees what is 
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -57,3 +58,30 @@ def excerpt(value: object, limit: int = 60) -> str:
     if len(line) <= limit and len(text) == len(whole):
         return line
     return line[: limit - 1].rstrip() + "…"
+
+
+def word_changes(old: str, new: str, context: int = 4) -> list[tuple[str, str]]:
+    """Return how new differs from old, word by word: ("same" | "del" | "add", words).
+
+    Runs of unchanged words longer than twice `context` keep `context` words at each end
+    around an "…"; two equal texts give [].
+    """
+    before, after = old.split(), new.split()
+    if before == after:
+        return []
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            words = before[a1:a2]
+            if len(words) > 2 * context:
+                first = words[:context] if out else []
+                last = words[-context:] if a2 < len(before) or b2 < len(after) else []
+                words = [*first, "…", *last]
+            out.append(("same", " ".join(words)))
+            continue
+        if a2 > a1:
+            out.append(("del", " ".join(before[a1:a2])))
+        if b2 > b1:
+            out.append(("add", " ".join(after[b1:b2])))
+    return [(op, words) for op, words in out if words]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 from pathlib import Path
 
@@ -130,3 +131,51 @@ def test_each_translation_formats_with_its_parameters(lang: str) -> None:
         )
         assert "Köln" in text
     assert "Köln" in t("Currently: {municipality}", municipality="Köln")
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+def test_a_plural_form_used_for_several_numbers_says_the_number(lang: str) -> None:
+    """A form may spell its number out ("one question") only when it is used for that
+    number alone: Russian's first form is also for 21 (counts start at 1: a count of
+    nothing is said in other words)."""
+    catalog = _read(LOCALES / lang / "LC_MESSAGES" / "messages.po", locale=lang)
+    rule = gettext.c2py(catalog.plural_expr)
+    numbers: dict[int, set[int]] = {}
+    for n in range(1, 1001):
+        numbers.setdefault(rule(n), set()).add(n)
+    problems = []
+    for message in catalog:
+        if not (message.id and isinstance(message.id, tuple)):
+            continue
+        for form, text in enumerate(_forms(message)):
+            if len(numbers.get(form, set())) > 1 and not {"n", "count"} & _placeholders(text):
+                problems.append(f"form {form} of {message.id[0]!r}: {text!r}")
+    assert not problems, f"{lang}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts"),
+    [
+        ("en", {1: "Asked 1 time", 2: "Asked 2 times"}),
+        ("de", {1: "1-mal gefragt", 7: "7-mal gefragt"}),
+        ("ru", {1: "1 раз", 3: "3 раза", 5: "5 раз", 21: "21 раз", 22: "22 раза"}),
+        ("uk", {1: "1 раз", 3: "3 рази", 5: "5 разів", 11: "11 разів"}),
+        ("ar", {1: "مرة واحدة", 2: "مرتين", 3: "3 مرات", 11: "11 مرة", 100: "100 مرة"}),
+        ("fr", {1: "Posée 1 fois", 2: "Posée 2 fois"}),
+    ],
+)
+def test_counts_read_right_in_each_language(lang: str, counts: dict[int, str]) -> None:
+    t = translator(lang)
+    for n, wanted in counts.items():
+        text = t.ngettext(
+            "Asked {n} time in {language} · {place}",
+            "Asked {n} times in {language} · {place}",
+            n,
+            language="x",
+            place="y",
+        )
+        assert wanted in text, (n, text)
+    singular = t.ngettext("Dismissed {n} question.", "Dismissed {n} questions.", 1)
+    assert singular != t.ngettext("Dismissed {n} question.", "Dismissed {n} questions.", 5) or (
+        lang in ("fa", "tr")
+    )

@@ -25,11 +25,15 @@ from bot.catalog.history import EDIT
 from bot.catalog.parse import ID_RE, LANG_RE, parse_entry
 from bot.catalog.problems import ContentError, Problem, Problems
 from bot.catalog.schema import OFFER_TYPES, REFERENCE_LANGUAGE, STATUSES, Entry
+from bot.catalog.translations import fingerprint
 from bot.i18n import N_
 
 #: The kinds of value a field takes.
 TEXT, LINES, SLUG, CHOICE = "text", "lines", "slug", "choice"
 LIST, NUMBER, DAY, PLACE = "list", "number", "day", "place"
+#: What becomes of a translation when the German text changed: written again now, kept as
+#: still correct, or left outdated.
+UPDATE, KEEP, OUTDATED = "u", "k", "o"
 #: The scope of an FAQ entry (or the lack of a municipality of a contact) for all of NRW.
 NRW = "nrw"
 KINDS = ("faq", "offers", "contacts")
@@ -96,7 +100,8 @@ class Invalid(Exception):
 
     Codes: required, too_long (most), not_slug, taken (id), not_number, out_of_range (low,
     high), not_date, not_choice (allowed), bad_item (value, allowed), too_many (most),
-    unknown_place (value).
+    unknown_place (value), part_missing and part_ambiguous (words: `old → new` whose old
+    words occur not at all or more than once).
     """
 
     def __init__(self, code: str, **params: object):
@@ -219,6 +224,13 @@ class Draft:
     taken: frozenset[str] = frozenset()  # ids of this kind already used
     settles: tuple[int, ...] = ()  # unanswered questions this entry answers
     closes: tuple[int, ...] = ()  # hand-overs (answered by advisors) this entry closes
+    #: the fingerprint of the German text when editing began (None: a new entry)
+    german_was: str | None = None
+    #: what becomes of each other translation after a German change: (lang, UPDATE | KEEP
+    #: | OUTDATED)
+    decided: tuple[tuple[str, str], ...] = ()
+    #: the question (0-based) the next typed text replaces, when one was picked
+    replacing: int | None = None
 
     @property
     def entry_id(self) -> str | None:
@@ -253,6 +265,8 @@ def start(
     if kind == "contacts" and "id" in data and not data.get("municipality"):
         data["municipality"] = NRW  # a state-wide contact (stored without a municipality)
     draft = Draft(kind, serial, data, dict(places), taken=frozenset(taken), **options)
+    if draft.editing:
+        draft = replace(draft, german_was=german_now(draft))
     head = FIELDS[kind][0][0]
     if len(places) == 1 and head.key not in draft.fixed and current(draft, Step(head)) is None:
         draft = _set(draft, Step(head), next(iter(places)))
@@ -271,8 +285,9 @@ def answering(
 ) -> Draft:
     """Begin a new FAQ entry for questions asked in lang (and an answer given), scope set.
 
-    German is asked after lang when lang is another language. The dialog starts at the
-    first text in lang not written yet (else at the questions, to keep or change them).
+    German comes first (it is required, and the id is made from it); the texts in lang,
+    prefilled, come after the other fields, each with Keep, and can be skipped. The
+    German questions show what was asked in lang.
     """
     asked = [textwrap.shorten(q, QUESTIONS.most, placeholder="…") for q in questions]
     texts: dict[str, Any] = {"questions": list(dict.fromkeys(q for q in asked if q))}
@@ -280,12 +295,9 @@ def answering(
     if answer and answer.strip():
         texts["answer"] = parse(ANSWER, answer[: ANSWER.most])
     raw = {"scope": scope or NRW, "translations": {lang: texts}}
-    langs = tuple(dict.fromkeys((lang, REFERENCE_LANGUAGE)))
+    extra = () if lang == REFERENCE_LANGUAGE else (lang,)
     fixed = frozenset({"scope"})
-    draft = start("faq", serial, places, taken, raw, langs=langs, fixed=fixed, **options)
-    mine = [i for i, step in enumerate(steps(draft)) if step.lang == lang]
-    at = next((i for i in mine if current(draft, steps(draft)[i]) is None), mine[0])
-    return replace(draft, step=at)
+    return start("faq", serial, places, taken, raw, extra=extra, fixed=fixed, **options)
 
 
 def steps(draft: Draft) -> list[Step]:
@@ -342,6 +354,51 @@ def _set(draft: Draft, step: Step, value: Any) -> Draft:
     return replace(draft, raw=raw)
 
 
+#: `old words → new words` (or =>) changes only those words of a text being edited.
+_PART = re.compile(r"^(?P<old>[^\n]+?)\s*(?:→|=>)\s*(?P<new>[^\n]*)$")
+
+
+def part_change(draft: Draft, text: str) -> Draft | None:
+    """Apply `old → new` to the text the dialog is at; None when text is no such change.
+
+    The old words must occur exactly once (raise Invalid not_found / ambiguous); the
+    dialog stays at the field, so the admin can change more or press Keep.
+    """
+    step = steps(draft)[draft.step]
+    found = _PART.match(text.strip())
+    value = current(draft, step)
+    if found is None or step.field.value not in (TEXT, LINES) or not isinstance(value, str):
+        return None
+    old, new = found["old"].strip(), found["new"].strip()
+    count = value.count(old)
+    if count != 1:
+        raise Invalid("part_missing" if count == 0 else "part_ambiguous", words=old)
+    changed = parse(step.field, value.replace(old, new, 1))
+    return _set(draft, step, changed)
+
+
+def pick_question(draft: Draft, number: int) -> Draft:
+    """Let the next typed text replace question number (0-based) of the field asked."""
+    step = steps(draft)[draft.step]
+    questions = current(draft, step)
+    if step.field.key != "questions" or not isinstance(questions, list):
+        raise LookupError(number)
+    if not 0 <= number < len(questions):
+        raise LookupError(number)
+    return replace(draft, replacing=number)
+
+
+def replace_question(draft: Draft, text: str) -> Draft:
+    """Put the typed text in place of the question picked; stay at the questions."""
+    step = steps(draft)[draft.step]
+    questions = list(current(draft, step) or [])
+    number = draft.replacing
+    if number is None or not 0 <= number < len(questions):
+        return replace(draft, replacing=None)
+    questions[number] = _item(step.field, parse(VARIANT, text))
+    return replace(_set(draft, step, list(dict.fromkeys(questions))), replacing=None)
+
+
 def put(draft: Draft, value: Any) -> Draft:
     """Set the field the dialog is at (None: skip it) and go on; raise Invalid for a used id."""
     step = steps(draft)[draft.step]
@@ -371,9 +428,62 @@ def add_language(draft: Draft, lang: str) -> Draft:
     return replace(draft, step=first)
 
 
+def german_now(draft: Draft) -> str | None:
+    """Return the fingerprint of the draft's German text as it is now (None: none yet)."""
+    german = draft.raw.get("translations", {}).get(REFERENCE_LANGUAGE)
+    return fingerprint(german, draft.raw.get("source")) if german else None
+
+
+def german_changed(draft: Draft) -> bool:
+    return draft.german_was is not None and german_now(draft) != draft.german_was
+
+
+def undecided(draft: Draft) -> list[str]:
+    """Return the other translations of an edited entry whose German text has changed and
+    for which the admin has not yet said what becomes of them (asked one by one)."""
+    if not german_changed(draft):
+        return []
+    done = {lang for lang, _ in draft.decided} | set(draft.langs) | set(draft.extra)
+    texts = draft.raw.get("translations", {})
+    return [lang for lang in texts if lang != REFERENCE_LANGUAGE and lang not in done]
+
+
+def decide(draft: Draft, lang: str, choice: str) -> Draft:
+    """Record what becomes of a translation; UPDATE asks its texts next."""
+    draft = replace(draft, decided=(*draft.decided, (lang, choice)))
+    return add_language(draft, lang) if choice == UPDATE else draft
+
+
+def refreshed(draft: Draft) -> set[str]:
+    """Return the translations that say what the German says after Publish: written in
+    this dialog, or kept as still correct."""
+    kept = {lang for lang, choice in draft.decided if choice in (UPDATE, KEEP)}
+    return (set(draft.extra) | kept) - {REFERENCE_LANGUAGE}
+
+
+def outdated_after(draft: Draft, lang: str) -> bool:
+    """Say if lang's translation will be outdated once the draft is published."""
+    if lang == REFERENCE_LANGUAGE or lang in refreshed(draft):
+        return False
+    if german_changed(draft):
+        return True
+    texts = draft.raw.get("translations", {}).get(lang) or {}
+    made_from = texts.get("made_from")
+    return bool(made_from) and made_from != german_now(draft)
+
+
 def build(draft: Draft) -> dict[str, Any]:
-    """Return the draft in contract form, without empty values."""
+    """Return the draft in contract form, without empty values.
+
+    Translations written or kept as still correct in this dialog are marked as made from
+    the German text as it is now; the others keep their mark (see translations.stamp).
+    """
     raw = copy.deepcopy(dict(draft.raw))
+    now = german_now(draft)
+    for lang in refreshed(draft):
+        texts = raw.get("translations", {}).get(lang)
+        if texts and now:
+            texts["made_from"] = now
     if draft.kind == "contacts" and raw.get("municipality") == NRW:
         raw.pop("municipality")
     for key in ("contact", "audience"):

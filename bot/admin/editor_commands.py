@@ -32,6 +32,7 @@ from bot.admin.guard import admin_only
 from bot.catalog import history
 from bot.catalog.areas import LOCAL_KINDS, entry_area, within
 from bot.catalog.export import entry_to_dict
+from bot.catalog.finder import find_entries
 from bot.catalog.schema import Content
 from bot.catalog.store import load_all
 from bot.chat.context import LotseContext
@@ -52,6 +53,8 @@ class Task:
     entry_id: str
     kind: str = "faq"
     lang: str = "de"
+    #: (kind, id) of the entries offered for a misspelt id or words, to press one
+    offered: tuple[tuple[str, str], ...] = ()
 
 
 def command(action: str) -> Callable[[Update, LotseContext], Awaitable[State]]:
@@ -60,7 +63,8 @@ def command(action: str) -> Callable[[Update, LotseContext], Awaitable[State]]:
     @admin_only
     async def run(update: Update, context: LotseContext) -> State:
         """Start an action on the entry named: /edit, /hide, /unhide or /variant ID."""
-        entry_id = (context.args or [""])[0].strip().lower()
+        typed = " ".join(context.args or []).strip()
+        entry_id = typed.lower()
         if not entry_id:
             return await tell(update, context, "usage", command=action)
         with context.session() as session:
@@ -69,7 +73,7 @@ def command(action: str) -> Callable[[Update, LotseContext], Awaitable[State]]:
         kinds = [k for k in found if k in LOCAL_KINDS and entry_id in content.of_kind(k)]
         kinds = [k for k in kinds if action != "variant" or k == "faq"]
         if not kinds:
-            return await tell(update, context, "unknown", id=entry_id)
+            return await _offer(update, context, content, action, typed)
         task = Task(secrets.token_hex(3), action, entry_id, kinds[0])
         if len(kinds) == 1:
             return await _act(update, context, task)
@@ -78,6 +82,28 @@ def command(action: str) -> Callable[[Update, LotseContext], Awaitable[State]]:
         return WHICH
 
     return run
+
+
+async def _offer(
+    update: Update, context: LotseContext, content: Content, action: str, typed: str
+) -> State:
+    """Offer the entries closest to a misspelt id or a few words (among the admin's own)."""
+    managed = context.profile.managed
+    kinds = ("faq",) if action == "variant" else LOCAL_KINDS
+    offered = find_entries(
+        content,
+        typed,
+        kinds,
+        lambda kind, entry: within(entry_area(entry), managed),
+        context.t.lang,
+    )
+    if not offered:
+        return await tell(update, context, "unknown", id=typed)
+    task = Task(secrets.token_hex(3), action, "", offered=tuple(offered))
+    context.user_data[KEY] = task
+    entries = [(kind, content.of_kind(kind)[entry_id]) for kind, entry_id in offered]
+    await answer(update, views.did_you_mean(context.t, task.serial, typed, entries))
+    return WHICH
 
 
 def _task(context: LotseContext) -> Task | None:
@@ -93,6 +119,16 @@ async def chose_kind(update: Update, context: LotseContext) -> State:
     if (task := _task(context)) is None:
         return await stale_button(update, context)
     return await _act(update, context, replace(task, kind=CODES[context.matches[0].group(2)]))
+
+
+@admin_only
+async def chose_offered(update: Update, context: LotseContext) -> State:
+    """Go on with the entry pressed among those offered for a misspelt id."""
+    task, index = _task(context), int(context.matches[0].group(2))
+    if task is None or index >= len(task.offered):
+        return await stale_button(update, context)
+    kind, entry_id = task.offered[index]
+    return await _act(update, context, replace(task, kind=kind, entry_id=entry_id, offered=()))
 
 
 async def _act(update: Update, context: LotseContext, task: Task) -> State:

@@ -88,6 +88,8 @@ async def ask(
     t, count = context.t, len(editor.steps(draft))
     if draft.step < count:
         reply = views.field(t, draft, note)
+    elif draft.step == count and (pending := editor.undecided(draft)):
+        reply = views.translation_choice(t, draft, pending[0])
     elif draft.step == count:
         reply = views.languages(t, draft, note)
     else:

@@ -105,8 +105,12 @@ async def typed_value(update: Update, context: LotseContext) -> State:
     if draft.step >= len(steps := editor.steps(draft)):
         return await ask(update, context, draft, True, context.t("Please use the buttons."))
     try:
-        value = editor.parse(steps[draft.step].field, text, draft.places)
-        draft = editor.put(draft, value)
+        if draft.replacing is not None:
+            draft = editor.replace_question(draft, text)
+        elif (changed := editor.part_change(draft, text)) is not None:
+            draft = changed
+        else:
+            draft = editor.put(draft, editor.parse(steps[draft.step].field, text, draft.places))
     except editor.Invalid as error:
         return await ask(update, context, draft, True, views.invalid(context.t, error))
     return await ask(update, context, draft, new=True)
@@ -127,13 +131,20 @@ def _value(draft: editor.Draft, verb: str, number: str | None) -> object:
 
 @admin_only
 async def pressed(update: Update, context: LotseContext) -> State:
-    """A field's button: choose, keep, skip, back, or from the first question again."""
+    """A field's button: choose, keep, skip, back, from the first question again, or pick
+    a question to reword."""
     serial, at, verb, number = context.matches[0].groups()
     if (draft := await current_draft(update, context, serial)) is None:
         return None
-    if int(at) != draft.step or (verb in "vks" and draft.step >= len(editor.steps(draft))):
+    if int(at) != draft.step or (verb in "vksq" and draft.step >= len(editor.steps(draft))):
         return await stale_button(update, context)
-    if verb in "br":
+    draft = replace(draft, replacing=None)
+    if verb == "q":
+        try:
+            draft = editor.pick_question(draft, int(number or "x"))
+        except (LookupError, ValueError):
+            return await stale_button(update, context)
+    elif verb in "br":
         draft = replace(draft, step=max(0, draft.step - 1) if verb == "b" else 0)
     else:
         try:
@@ -159,6 +170,20 @@ async def language(update: Update, context: LotseContext) -> State:
     await ack(update)
     draft = replace(draft, step=draft.step + 1) if lang == "-" else editor.add_language(draft, lang)
     return await ask(update, context, draft)
+
+
+@admin_only
+async def translation(update: Update, context: LotseContext) -> State:
+    """After a German change: update a translation now, keep it, or mark it outdated."""
+    serial, lang, choice = context.matches[0].groups()
+    if (draft := await current_draft(update, context, serial)) is None:
+        return None
+    at_question = draft.step == len(editor.steps(draft))
+    pending = editor.undecided(draft)
+    if not at_question or not pending or pending[0] != lang:
+        return await stale_button(update, context)
+    await ack(update)
+    return await ask(update, context, editor.decide(draft, lang, choice))
 
 
 @admin_only
@@ -210,12 +235,17 @@ def conversation() -> ConversationHandler:
     states = {
         DRAFT: [
             typed(typed_value),
-            button(pressed, rf"^E:f:{SERIAL}:(\d{{1,3}}):([vksbr])(?::(\d{{1,3}}))?$"),
+            button(pressed, rf"^E:f:{SERIAL}:(\d{{1,3}}):([vksbrq])(?::(\d{{1,3}}))?$"),
             button(language, rf"^E:l:{SERIAL}:([a-z]{{2,3}}|-)$"),
+            button(translation, rf"^E:t:{SERIAL}:([a-z]{{2,3}}):([uko])$"),
             button(publish, rf"^E:p:{SERIAL}$"),
             stop,
         ],
-        WHICH: [button(editor_commands.chose_kind, rf"^E:w:{SERIAL}:([foc])$"), stop],
+        WHICH: [
+            button(editor_commands.chose_kind, rf"^E:w:{SERIAL}:([foc])$"),
+            button(editor_commands.chose_offered, rf"^E:m:{SERIAL}:(\d)$"),
+            stop,
+        ],
         CONFIRM: [button(editor_commands.hide_or_show, rf"^E:y:{SERIAL}$"), stop],
         VARIANT: [
             typed(editor_commands.typed_variant),

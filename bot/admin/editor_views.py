@@ -5,7 +5,9 @@ buttons also its step: `E:f:<serial>:<step>:<verb>[:<n>]` (v: choice n, k: keep 
 suggestion, s: skip or remove, b: back, r: from the first question again),
 `E:l:<serial>:<lang>` texts in another language (`-`: none, to the preview),
 `E:p:<serial>` publish, `E:z:<serial>` cancel, `E:w:<serial>:<f|o|c>` which kind an id
-means, `E:y:<serial>` hide or show.
+means, `E:m:<serial>:<n>` the n-th entry offered for a misspelt id, `E:t:<serial>:<lang>:<u|k|o>`
+a translation after a German change (update now, keep, mark outdated), `E:y:<serial>` hide or
+show.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from babel.dates import format_date
 
 from bot.admin import editor as e
 from bot.answers.views import entry_reply
-from bot.catalog.schema import Contact, Content, Entry, FaqEntry, Offer
+from bot.catalog.schema import REFERENCE_LANGUAGE, Contact, Content, Entry, FaqEntry, Offer
 from bot.chat.keyboards import data, grid
 from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
 from bot.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, Translator, translator
@@ -44,6 +46,10 @@ INVALID = {
     "not_choice": N_("Please choose one of: {allowed}."),
     "bad_item": N_("“{value}” is not one of: {allowed}."),
     "too_many": N_("At most {most}, please."),
+    "part_missing": N_("“{words}” is not in the text. Copy the words exactly as they are now."),
+    "part_ambiguous": N_(
+        "“{words}” is in the text more than once. Send a few more words around it."
+    ),
     "unknown_place": N_("“{value}” is not a municipality you administer."),
 }
 HINTS = {
@@ -124,10 +130,36 @@ def shown(t: Translator, draft: e.Draft, step: e.Step, value: object) -> str:
     return esc(embed(text, t.lang))
 
 
+def _asked_in_other_languages(t: Translator, draft: e.Draft, step: e.Step) -> list[str]:
+    """Beside a German text: what was asked (or answered) in a language still to come."""
+    if step.lang != REFERENCE_LANGUAGE or not step.field.translated:
+        return []
+    lines = []
+    for lang in draft.extra:
+        other = e.Step(step.field, lang)
+        value = e.current(draft, other)
+        if value is None:
+            continue
+        label = t("As asked in {language}:", language=language_name(t, lang))
+        if step.field.key == "answer":
+            label = t("The answer in {language}:", language=language_name(t, lang))
+        lines += [italic(label), directed(shown(t, draft, other, value), lang)]
+    return lines
+
+
 def _hints(t: Translator, draft: e.Draft, step: e.Step) -> list[str]:
     f = step.field
+    if f.lines and draft.replacing is not None:
+        return [t("Type the new wording of question {n}.", n=draft.replacing + 1)]
+    if f.lines and e.current(draft, step):
+        return [
+            t("One question per line; the first is the title."),
+            t("Or press ✏️ and a number to reword only that question."),
+        ]
     if f.lines:
         return [t("One question per line; the first is the title.")]
+    if f.value in (e.TEXT, e.LINES) and isinstance(e.current(draft, step), str):
+        return [t("To change only some words, send: old words → new words")]
     hints = [t(HINTS[f.value])] if f.value in HINTS else []
     if f.value == e.PLACE and len(draft.places) <= PLACE_BUTTONS:
         hints = []
@@ -178,6 +210,7 @@ def field(t: Translator, draft: e.Draft, note: str | None = None) -> Reply:
     asked = replace(step, field=e.QUESTIONS)
     if step.field.key == "answer" and (questions := e.current(draft, asked)):
         lines += [italic(t("The questions:")), shown(t, draft, asked, questions)]
+    lines += _asked_in_other_languages(t, draft, step)
     language = language_name(t, step.lang) if step.lang else ""
     lines.append(bold(t(step.field.prompt, language=language)))
     lines += [italic(hint) for hint in _hints(t, draft, step)]
@@ -188,6 +221,12 @@ def field(t: Translator, draft: e.Draft, note: str | None = None) -> Reply:
         lines.append(esc(t("Suggested: {id}", id=proposed)))
     lines += ["", "⚠️ " + esc(note)] if note else []
     rows = [*grid(_choices(t, draft, index, step), 2), tuple(_own(t, draft, index, step, value))]
+    if step.field.lines and isinstance(value, list) and draft.replacing is None:
+        pick = [
+            Button(f"✏️ {n}", _f(draft.serial, index, "q", str(n - 1)))
+            for n in range(1, len(value) + 1)
+        ]
+        rows[-1:-1] = list(grid(pick, 5))
     back = [Button("◀ " + t("Back"), _f(draft.serial, index, "b"))] if index else []
     rows.append((*back, _cancel(t, draft.serial)))
     return _reply(t, lines, tuple(row for row in rows if row))
@@ -216,6 +255,33 @@ def languages(t: Translator, draft: e.Draft, note: str | None = None) -> Reply:
         (Button("◀ " + t("Back"), _f(draft.serial, step, "b")), _cancel(t, draft.serial)),
     )
     return _reply(t, lines, rows)
+
+
+def translation_choice(t: Translator, draft: e.Draft, lang: str) -> Reply:
+    """After a German change: ask what becomes of one other translation."""
+    texts = draft.raw.get("translations", {}).get(lang) or {}
+    name = language_name(t, lang)
+    lines = [
+        _heading(t, draft),
+        bold(t("You have changed the German text. What about the {language} text?", language=name)),
+        esc(t("It was translated from the German text before your change.")),
+    ]
+    now = texts.get("answer") or texts.get("description") or texts.get("title") or ""
+    if now:
+        lines += ["", directed(italic(esc(_excerpt(str(now)))), lang)]
+    verb = ("E", "t", draft.serial, lang)
+    rows = (
+        (Button("✏️ " + t("Update it now"), data(*verb, e.UPDATE)),),
+        (Button("✓ " + t("Still correct"), data(*verb, e.KEEP)),),
+        (Button("⚠️ " + t("Mark as outdated"), data(*verb, e.OUTDATED)),),
+        (_cancel(t, draft.serial),),
+    )
+    return _reply(t, lines, rows)
+
+
+def _excerpt(text: str, most: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most].rstrip() + " …"
 
 
 def as_users_see(t: Translator, content: Content, entry: Entry, lang: str) -> Reply | None:
@@ -259,6 +325,9 @@ def preview(t: Translator, draft: e.Draft, entry: Entry, content: Content) -> Re
         seen = as_users_see(t, content, entry, lang)
         if seen is not None:
             parts += [f"— {esc(LANGUAGE_NAMES.get(lang, lang))} —", seen.html]
+    others = [lang for lang in entry.translations if lang not in asked]
+    if others:
+        parts.append(directed("\n".join(_other_languages(t, draft, entry, others)), t.lang))
     last = [esc(t("Publish it?"))]
     if draft.hidden:
         last.insert(
@@ -272,6 +341,19 @@ def preview(t: Translator, draft: e.Draft, entry: Entry, content: Content) -> Re
         (Button("◀ " + t("Back"), _f(draft.serial, step, "b")), _cancel(t, draft.serial)),
     )
     return Reply("\n\n".join(parts), rows)
+
+
+def _other_languages(
+    t: Translator, draft: e.Draft, entry: Entry, langs: Sequence[str]
+) -> list[str]:
+    """One line per language not written in this dialog: its title, and whether it will be
+    current or outdated once published."""
+    lines = [bold(t("The other languages:"))]
+    for lang in langs:
+        mark = "⚠️ " + t("outdated") if e.outdated_after(draft, lang) else "✅ " + t("current")
+        title = _title(entry, lang) if isinstance(entry, FaqEntry | Offer | Contact) else ""
+        lines.append(f"{esc(language_name(t, lang))}: {esc(mark)} · {esc(embed(title, t.lang))}")
+    return lines
 
 
 def problems(t: Translator, lines: Sequence[str]) -> str:
@@ -321,10 +403,23 @@ def which(t: Translator, serial: str, entry_id: str, kinds: Sequence[str]) -> Re
 Local = FaqEntry | Offer | Contact
 
 
-def _title(entry: Local) -> str:
+def did_you_mean(
+    t: Translator, serial: str, typed: str, found: Sequence[tuple[str, Local]]
+) -> Reply:
+    """Offer the entries closest to a misspelt id or a few words, as buttons."""
+    text = t("There is no entry with the id “{id}”. Did you mean one of these?", id=typed)
+    buttons = tuple(
+        (Button(f"{entry.id} · {_title(entry, t.lang)}", data("E", "m", serial, str(i))),)
+        for i, (_, entry) in enumerate(found)
+    )
+    return _reply(t, [esc(text)], (*buttons, (_cancel(t, serial),)))
+
+
+def _title(entry: Local, lang: str = "de") -> str:
     if isinstance(entry, FaqEntry):
-        return entry.text("de")[0].title
-    return entry.translations.get("de", {}).get("title", entry.id)
+        return entry.text(lang)[0].title
+    texts = entry.translations.get(lang) or entry.translations.get("de", {})
+    return texts.get("title", entry.id)
 
 
 def confirm_hide(t: Translator, serial: str, kind: str, entry: Local, hide: bool) -> Reply:

@@ -22,6 +22,7 @@ from bot.admin import (
     inbox_handlers,
     invitations,
     people,
+    translations_handlers,
     views,
 )
 from bot.admin.guard import admin_only, private_only
@@ -46,6 +47,7 @@ ADMIN_COMMANDS = (
     *content_handlers.COMMANDS,
     *inbox_handlers.COMMANDS,
     *history_handlers.COMMANDS,
+    *translations_handlers.COMMANDS,
     *editor_handlers.COMMANDS,
 )
 
@@ -356,4 +358,5 @@ def register(app: Application) -> None:
     inbox_handlers.register(app, GROUP)
     inbox_answers.register(app, GROUP)
     history_handlers.register(app, GROUP)
+    translations_handlers.register(app, GROUP)
     editor_handlers.register(app, GROUP)  # last: its dialog leaves the others' updates alone

@@ -11,17 +11,19 @@ import re
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.admin import audit, history_views
+from bot.admin import audit, history_views, people
 from bot.admin.guard import admin_only
 from bot.catalog import history
 from bot.catalog.areas import LOCAL_KINDS, raw_area, within
 from bot.catalog.problems import ContentError
+from bot.catalog.schema import REFERENCE_LANGUAGE
+from bot.catalog.translations import TRANSLATED_KINDS, status
 from bot.chat.context import LotseContext
 from bot.chat.conversation import ack, final, show
 from bot.chat.keyboards import TOKEN, resolve
 from bot.chat.render import Reply, directed, esc
 from bot.chat.send import answer
-from bot.i18n import N_
+from bot.i18n import N_, SUPPORTED_LANGUAGES
 
 COMMANDS = (("history", N_("Versions of a content entry, and undo")),)
 KIND = "([mpfoc])"
@@ -51,12 +53,35 @@ async def _show(update: Update, context: LotseContext, kind: str, entry_id: str)
     if not _may_change(context, kind, entry_id):
         await _refuse(update, context, "not_yours")
         return
+    settings = context.services.settings
     with context.session() as session:
         versions = history.versions(session, kind, entry_id)
-        change = history.diff(session, kind, entry_id) if versions else []
+        change = history.last_changes(session, kind, entry_id) if versions else []
+        ids = {v.author_id for v in versions[: history_views.MAX_VERSIONS] if v.author_id}
+        who = people.authors(session, ids, context.profile.managed, settings.admin_user_ids)
+    entry = context.services.content.of_kind(kind).get(entry_id)
+    states = {}
+    if entry is not None and kind in TRANSLATED_KINDS:
+        states = {lang: status(entry, lang) for lang in _languages()}
     await ack(update)
-    tz = context.services.settings.tz
-    await show(update, history_views.history(context.t, kind, entry_id, versions, change, tz))
+    reply = history_views.history(
+        context.t, kind, entry_id, versions, change, settings.tz, who, _place(context), states
+    )
+    await show(update, reply)
+
+
+def _languages() -> list[str]:
+    return [lang for lang in SUPPORTED_LANGUAGES if lang != REFERENCE_LANGUAGE]
+
+
+def _place(context: LotseContext):
+    municipalities = context.services.content.municipalities
+
+    def place(municipality: str) -> str:
+        found = municipalities.get(municipality)
+        return found.name if found else municipality
+
+    return place
 
 
 @admin_only
@@ -107,7 +132,7 @@ async def ask_restore(update: Update, context: LotseContext) -> None:
         return
     try:
         with context.session() as session:
-            change = history.compare(session, kind, entry_id, number)
+            change = history.restore_changes(session, kind, entry_id, number)
     except history.EditError:
         await _refuse(update, context, "not_found")
         return

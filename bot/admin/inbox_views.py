@@ -86,9 +86,10 @@ def group(t: Translator, g: Group, place: Place) -> Reply:
     language = LANGUAGE_NAMES.get(g.lang, g.lang)
     lines = [
         bold(
-            t(
-                "Asked {count} times in {language} · {place}",
-                count=g.size,
+            t.ngettext(
+                "Asked {n} time in {language} · {place}",
+                "Asked {n} times in {language} · {place}",
+                g.size,
                 language=language,
                 place=place(g.municipality),
             )
@@ -107,13 +108,14 @@ def group(t: Translator, g: Group, place: Place) -> Reply:
 
 
 def candidates(t: Translator, g: Group, entries: Sequence[FaqEntry]) -> Reply:
-    """The FAQ entries (that the admin may change) these questions could be added to."""
+    """The FAQ entries (that the admin may change) these questions could be added to, named
+    in the admin's language (German where it has no translation)."""
     if not entries:
         text = t("I found no entry you can change that fits. Answer with a new FAQ entry instead.")
         return _reply(t, [esc(text)], (_back(t, g.id),))
     lines = [esc(t("Add the questions as new ways to ask which entry?"))]
     rows = tuple(
-        (Button(label(e.text(g.lang)[0].title), data("Q", "a", str(g.id), token(e.id))),)
+        (Button(label(e.text(t.lang)[0].title), data("Q", "a", str(g.id), token(e.id))),)
         for e in entries
     )
     return _reply(t, lines, (*rows, _back(t, g.id)))
@@ -122,8 +124,13 @@ def candidates(t: Translator, g: Group, entries: Sequence[FaqEntry]) -> Reply:
 def confirm_add(t: Translator, g: Group, entry: FaqEntry) -> Reply:
     """Ask before adding the group's questions to an entry."""
     count = min(len(g.texts), SHOWN)
-    title = entry.text(g.lang)[0].title
-    text = t("Add {count} questions as ways to ask “{title}”?", count=count, title=title)
+    title = entry.text(t.lang)[0].title
+    text = t.ngettext(
+        "Add {n} question as a way to ask “{title}”?",
+        "Add {n} questions as ways to ask “{title}”?",
+        count,
+        title=title,
+    )
     rows = (
         (Button("✅ " + t("Add them"), data("Q", "c", str(g.id), token(entry.id))),),
         _back(t, g.id),
@@ -141,13 +148,18 @@ def added(t: Translator, count: int, title: str) -> Reply:
 
 
 def confirm_dismiss(t: Translator, g: Group) -> Reply:
-    text = t("Dismiss these {count} questions without an answer?", count=g.size)
+    text = t.ngettext(
+        "Dismiss {n} question without an answer?",
+        "Dismiss these {n} questions without an answer?",
+        g.size,
+    )
     rows = ((Button("🗑 " + t("Dismiss them"), data("Q", "y", str(g.id))),), _back(t, g.id))
     return _reply(t, [esc(text)], rows)
 
 
 def dismissed(t: Translator, count: int) -> Reply:
-    return _reply(t, [esc(t("Dismissed {count} questions.", count=count))], (_back(t),))
+    text = t.ngettext("Dismissed {n} question.", "Dismissed {n} questions.", count)
+    return _reply(t, [esc(text)], (_back(t),))
 
 
 def gone(t: Translator) -> str:

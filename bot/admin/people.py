@@ -149,3 +149,38 @@ def is_admin(session: Session, user_id: int, superadmins: frozenset[int]) -> boo
         select(UserRole.user_id).where(UserRole.user_id == user_id, UserRole.role == "admin")
     )
     return found is not None
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who made a change, as an admin of `areas` may see them: roles there and a handle."""
+
+    user_id: int
+    roles: tuple[tuple[str, str], ...]
+    handle: str | None
+    superadmin: bool = False
+
+
+def authors(
+    session: Session,
+    user_ids: set[int],
+    areas: frozenset[str] | None,
+    superadmins: frozenset[int] = frozenset(),
+) -> dict[int, Author]:
+    """Return the authors of changes by id: their roles in `areas` (None: all), handle."""
+    if not user_ids:
+        return {}
+    roles: dict[int, list[tuple[str, str]]] = {user_id: [] for user_id in user_ids}
+    query = (
+        select(UserRole.user_id, UserRole.role, UserRole.municipality)
+        .where(UserRole.user_id.in_(sorted(user_ids)), _visible(areas))
+        .order_by(UserRole.role, UserRole.municipality)
+    )
+    for user_id, role, municipality in session.execute(query):
+        roles[user_id].append((role, municipality))
+    query_handles = select(User.id, User.handle).where(User.id.in_(sorted(user_ids)))
+    handles = {user_id: handle for user_id, handle in session.execute(query_handles)}
+    return {
+        user_id: Author(user_id, tuple(held), handles.get(user_id), user_id in superadmins)
+        for user_id, held in roles.items()
+    }

@@ -81,6 +81,7 @@ ACTIONS = {
     "question_added": N_("added a way to ask {target}"),
     "questions_added": N_("added unanswered questions to {target}"),
     "questions_dismissed": N_("dismissed {target} unanswered questions"),
+    "translation_kept": N_("kept the translation {target} as still correct"),
 }
 
 

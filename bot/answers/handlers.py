@@ -15,10 +15,11 @@ from bot.answers.lookup import checkable, first_contact, visible_entry
 from bot.answers.stats import record_question
 from bot.answers.unanswered import record_unanswered
 from bot.catalog.schema import FaqEntry
+from bot.catalog.translations import is_outdated
 from bot.chat.context import LotseContext
 from bot.chat.errors import stale_button
 from bot.chat.keyboards import TOKEN, resolve
-from bot.chat.render import Reply
+from bot.chat.render import Button, Reply
 from bot.chat.send import answer, edit, set_buttons
 from bot.handover import handlers as handover
 
@@ -162,7 +163,13 @@ async def back_to_answer(update: Update, context: LotseContext) -> None:
     if entry is None:
         return await stale_button(update, context)
     await update.callback_query.answer()
-    await set_buttons(update, views.entry_rows(context.t, entry, _checkable(context, entry)))
+    await set_buttons(update, _rows(context, entry))
+
+
+def _rows(context: LotseContext, entry: FaqEntry) -> tuple[tuple[Button, ...], ...]:
+    """The buttons under an answer shown in the user's language."""
+    outdated = is_outdated(entry, context.t.lang)
+    return views.entry_rows(context.t, entry, _checkable(context, entry), outdated)
 
 
 async def show_in_language(update: Update, context: LotseContext) -> None:
@@ -172,7 +179,7 @@ async def show_in_language(update: Update, context: LotseContext) -> None:
     if entry is None or match is None or match.group(2) not in entry.translations:
         return await stale_button(update, context)
     await update.callback_query.answer()
-    await set_buttons(update, views.entry_rows(context.t, entry, _checkable(context, entry)))
+    await set_buttons(update, _rows(context, entry))
     await answer(update, _entry_reply(context, entry, match.group(2)))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.catalog.schema import Contact, FaqEntry
+from bot.catalog.schema import REFERENCE_LANGUAGE, Contact, FaqEntry
+from bot.catalog.translations import is_outdated
 from bot.chat.keyboards import check_button, data, language_buttons, token
 from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, isolate, translator
@@ -14,11 +15,19 @@ def other_language_row(t: Translator, entry: FaqEntry) -> tuple[Button, ...]:
     return (Button("🌐 " + t("In another language"), data("O", token(entry.id))),)
 
 
+def german_row(t: Translator, entry: FaqEntry) -> tuple[Button, ...]:
+    """The button that shows the current German text of an outdated translation."""
+    label = "🇩🇪 " + t("Current German text")
+    return (Button(label, data("T", token(entry.id), REFERENCE_LANGUAGE)),)
+
+
 def entry_rows(
-    t: Translator, entry: FaqEntry, checkable: bool = False
+    t: Translator, entry: FaqEntry, checkable: bool = False, outdated: bool = False
 ) -> tuple[tuple[Button, ...], ...]:
-    """The buttons under an answer: another language, and the check for a program's answer."""
-    rows = (other_language_row(t, entry),)
+    """The buttons under an answer: the current German text when the translation shown is
+    outdated, another language, and the check for a program's answer."""
+    rows = (german_row(t, entry),) if outdated else ()
+    rows += (other_language_row(t, entry),)
     return (*rows, (check_button(t),)) if checkable else rows
 
 
@@ -34,15 +43,23 @@ def entry_reply(
     wanted = lang or t.lang
     text, used = entry.text(wanted)
     ui = translator(wanted) if wanted in SUPPORTED_LANGUAGES else t
+    outdated = is_outdated(entry, used)
     parts = []
     if used != wanted:
         note = t("There is no translation of this answer yet, so here it is in German.")
         parts.append(directed("ℹ️ " + italic(note), t.lang))
+    elif outdated:
+        note = t(
+            "The German text of this answer has changed since it was translated; "
+            "the button below shows the current German text."
+        )
+        parts.append(directed("ℹ️ " + italic(note), t.lang))
     parts.append(directed(bold(text.title) + "\n\n" + esc(text.answer.strip()), used))
-    if entry.source:
-        source = embed(entry.source, ui.lang)
+    source_line = text.source or entry.source
+    if source_line:
+        source = embed(source_line, ui.lang)
         parts.append(directed(italic(ui.gettext("Source: {source}", source=source)), ui.lang))
-    return Reply("\n\n".join(parts), entry_rows(t, entry, checkable))
+    return Reply("\n\n".join(parts), entry_rows(t, entry, checkable, outdated))
 
 
 def language_choice(t: Translator, entry: FaqEntry) -> tuple[tuple[Button, ...], ...]:

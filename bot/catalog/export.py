@@ -69,7 +69,13 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
             "valid_until": entry.valid_until,
             "translations": {
                 lang: _drop_empty(
-                    {"questions": t.questions, "answer": t.answer, "keywords": t.keywords}
+                    {
+                        "questions": t.questions,
+                        "answer": t.answer,
+                        "keywords": t.keywords,
+                        "source": t.source,
+                        "made_from": t.made_from,
+                    }
                 )
                 for lang, t in entry.translations.items()
             },

@@ -7,7 +7,6 @@ caller swaps the new content in afterwards (Services.reload_content).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -16,11 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.areas import LOCAL_KINDS, area_problem, entry_area, within
+from bot.catalog.export import entry_to_dict
 from bot.catalog.loader import check_references
 from bot.catalog.parse import entry_label, parse_entry
 from bot.catalog.problems import ContentError, Problem, Problems
-from bot.catalog.schema import KINDS, Content, Entry, Where
+from bot.catalog.schema import KINDS, REFERENCE_LANGUAGE, Content, Entry, Where
 from bot.catalog.store import ImportResult, load_all, save_content
+from bot.catalog.translations import (
+    Status,
+    fingerprint,
+    german_fingerprint,
+    reading_text,
+    status,
+)
 from bot.catalog.yamlio import dump_yaml
 from bot.db.models import ContentEntryRow, ContentEntryVersion
 
@@ -34,7 +41,8 @@ class EditError(Exception):
     Codes: unknown_kind (kind), not_found (kind, id, number: a version or None for the
     entry), not_yours (the entry belongs to a municipality the admin does not administer),
     not_hideable (kind: only faq, offers and contacts can be hidden), no_translation
-    (lang: the FAQ entry has no answer in that language), empty (an empty question).
+    (lang: the FAQ entry has no answer in that language), empty (an empty question),
+    current (lang: the translation is not outdated, there is nothing to keep).
     """
 
     def __init__(self, code: str, **params: object):
@@ -87,20 +95,6 @@ def versions(session: Session, kind: str, entry_id: str) -> list[VersionInfo]:
     ]
 
 
-def _yaml(version: ContentEntryVersion | None) -> list[str]:
-    if version is None or version.data is None:
-        return []
-    data: dict[str, Any] = dict(version.data)
-    if version.hidden:
-        data = {"id": data.pop("id", None), "hidden": True, **data}
-    return dump_yaml(data).splitlines()
-
-
-def _unified(name: str, old: ContentEntryVersion | None, new: ContentEntryVersion) -> list[str]:
-    before, after = f"{name} v{old.number if old else 0}", f"{name} v{new.number}"
-    return list(difflib.unified_diff(_yaml(old), _yaml(new), before, after, lineterm=""))
-
-
 def _find(rows: list[ContentEntryVersion], kind: str, entry_id: str, number: int | None) -> int:
     index = next((i for i, v in enumerate(rows) if v.number == number), None)
     if number is None and rows:
@@ -108,20 +102,6 @@ def _find(rows: list[ContentEntryVersion], kind: str, entry_id: str, number: int
     if index is None:
         raise EditError("not_found", kind=kind, id=entry_id, number=number)
     return index
-
-
-def diff(session: Session, kind: str, entry_id: str, number: int | None = None) -> list[str]:
-    """Return a unified diff of an entry's YAML from the version before number to number."""
-    rows = _rows(session, kind, entry_id)
-    index = _find(rows, kind, entry_id, number)
-    return _unified(f"{kind}/{entry_id}", rows[index - 1] if index else None, rows[index])
-
-
-def compare(session: Session, kind: str, entry_id: str, number: int) -> list[str]:
-    """Return a unified diff from the entry as it is now to version number (a rollback's)."""
-    rows = _rows(session, kind, entry_id)
-    index = _find(rows, kind, entry_id, number)
-    return _unified(f"{kind}/{entry_id}", rows[-1], rows[index])
 
 
 def latest_data(session: Session, kind: str, entry_id: str) -> dict[str, Any] | None:
@@ -276,3 +256,110 @@ def add_question(
     return _write(
         session, content, "faq", faq_id, replace(entry, translations=texts), origin, author_id
     )
+
+
+def confirm_translation(
+    session: Session,
+    kind: str,
+    entry_id: str,
+    lang: str,
+    author_id: int | None,
+    areas: frozenset[str] | None = None,
+) -> ImportResult:
+    """Say that an outdated translation still says what the current German says.
+
+    The translation is marked as made from the current German text (a new version).
+    """
+    content = _current(session)
+    entry = content.of_kind(kind).get(entry_id) if kind in KINDS else None
+    if entry is None:
+        raise EditError("not_found", kind=kind, id=entry_id, number=None)
+    _check_mine(kind, entry, areas)
+    raw = entry_to_dict(entry)
+    texts = raw.get("translations", {})
+    if lang == REFERENCE_LANGUAGE or lang not in texts:
+        raise EditError("no_translation", lang=lang)
+    if status(entry, lang) is not Status.OUTDATED:
+        raise EditError("current", lang=lang)
+    texts[lang]["made_from"] = german_fingerprint(entry)
+    return _write(session, content, kind, entry_id, _parse(kind, raw, EDIT), "edit", author_id)
+
+
+def _german(version: ContentEntryVersion | None) -> dict[str, Any] | None:
+    data = (version.data if version else None) or {}
+    german = data.get("translations", {}).get(REFERENCE_LANGUAGE)
+    return dict(german) if german is not None else None
+
+
+def made_from_version(session: Session, kind: str, entry_id: str, mark: str) -> int | None:
+    """Return the newest version whose German text has the fingerprint mark (None: none)."""
+    for version in reversed(_rows(session, kind, entry_id)):
+        german = _german(version)
+        if german is not None and fingerprint(german, version.data.get("source")) == mark:
+            return version.number
+    return None
+
+
+def german_text(session: Session, kind: str, entry_id: str, number: int) -> str:
+    """Return the German reading text of version number (answer or description), or ''."""
+    version = next((v for v in _rows(session, kind, entry_id) if v.number == number), None)
+    return reading_text(_german(version) or {})
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of an entry as a change left it: its path, the value before and after.
+
+    path: top-level key, or (language, field) for a translation's text, e.g. ("de",
+    "answer"). Values are text, or tuples for lists (questions, keywords); None: absent.
+    """
+
+    path: tuple[str, ...]
+    before: str | tuple[str, ...] | None
+    after: str | tuple[str, ...] | None
+
+
+def _flat(data: dict[str, Any] | None) -> dict[tuple[str, ...], Any]:
+    out: dict[tuple[str, ...], Any] = {}
+    for key, value in (data or {}).items():
+        if key == "translations" and isinstance(value, dict):
+            for lang, fields in value.items():
+                for name, text in (fields or {}).items():
+                    out[(lang, name)] = _value(text)
+        else:
+            out[(key,)] = _value(value)
+    return out
+
+
+def _value(value: Any) -> str | tuple[str, ...]:
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value)
+    if isinstance(value, dict):
+        return dump_yaml(value).strip()
+    return str(value)
+
+
+def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[FieldChange]:
+    """Return the fields that differ between two contract forms, German first."""
+    old, new = _flat(before), _flat(after)
+    paths = sorted(
+        set(old) | set(new),
+        key=lambda p: (len(p) > 1, p[0] != REFERENCE_LANGUAGE if len(p) > 1 else False, p),
+    )
+    return [FieldChange(p, old.get(p), new.get(p)) for p in paths if old.get(p) != new.get(p)]
+
+
+def last_changes(session: Session, kind: str, entry_id: str) -> list[FieldChange]:
+    """Return what the newest version of an entry changed, field by field."""
+    rows = _rows(session, kind, entry_id)
+    if not rows:
+        return []
+    before = rows[-2].data if len(rows) > 1 else None
+    return field_changes(before, rows[-1].data)
+
+
+def restore_changes(session: Session, kind: str, entry_id: str, number: int) -> list[FieldChange]:
+    """Return what restoring version number would change in the entry as it is now."""
+    rows = _rows(session, kind, entry_id)
+    index = _find(rows, kind, entry_id, number)
+    return field_changes(rows[-1].data, rows[index].data)

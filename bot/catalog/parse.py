@@ -132,7 +132,13 @@ def _faq_texts(r: Reader) -> dict[str, FaqText]:
         if not questions:
             sub.bad("questions", N_("'questions' is missing or empty"))
         answer = sub.text("answer", required=True)
-        texts[lang] = FaqText(questions, answer or "", sub.texts("keywords"))
+        texts[lang] = FaqText(
+            questions,
+            answer or "",
+            sub.texts("keywords"),
+            source=sub.text("source"),
+            made_from=sub.text("made_from"),
+        )
     return texts
 
 
@@ -229,6 +235,10 @@ def parse_entry(kind: str, raw: Any, where: Where, problems: Problems) -> Entry 
     hidden = reader.flag("hidden")  # an extension key, not kept in `extra`
     if hidden and kind not in LOCAL_KINDS:
         reader.bad("hidden", N_("only FAQ entries, offers and contacts can be hidden"))
+    if "german_only" in raw:  # an extension key, kept in `extra`: why no translation is needed
+        reason = raw["german_only"]
+        if not isinstance(reason, str) or not reason.strip():
+            reader.bad("german_only", N_("'german_only' must give the reason as text"))
     entry = PARSERS[kind](reader)
     if hidden is not None and kind in LOCAL_KINDS:
         entry = replace(entry, hidden=hidden)

@@ -89,6 +89,8 @@ class FaqText:
     questions: tuple[str, ...]
     answer: str
     keywords: tuple[str, ...] = ()
+    source: str | None = None  # extension: the source line in this language
+    made_from: str | None = None  # extension: fingerprint of the German it was made from
 
     @property
     def title(self) -> str:

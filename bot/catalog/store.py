@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.catalog.export import digest, entry_to_dict
 from bot.catalog.loader import parse_raw
 from bot.catalog.schema import KINDS, Content, Entry
+from bot.catalog.translations import stamp
 from bot.db.models import (
     ContentEntryRow,
     ContentEntryVersion,
@@ -77,8 +78,8 @@ def save_content(
     # locks the database for every other writer until the commit, so keep that short.
     with session.no_autoflush:
         for kind, entry in content.entries():
-            data = stored_form(entry)
             row = rows.pop((kind, entry.id), None)
+            data = stamp(kind, stored_form(entry), _stored(row))
             action = _action(row, data, bool(entry.hidden))
             if action is None:
                 continue
@@ -123,6 +124,13 @@ def _last_numbers(session: Session) -> dict[Key, int]:
         ContentEntryVersion.kind, ContentEntryVersion.entry_id, func.max(ContentEntryVersion.number)
     ).group_by(ContentEntryVersion.kind, ContentEntryVersion.entry_id)
     return {(kind, entry_id): number for kind, entry_id, number in session.execute(query)}
+
+
+def _stored(row: ContentEntryRow | None) -> dict[str, Any] | None:
+    """Return a stored entry's fields and texts in contract form (None when there is none)."""
+    if row is None:
+        return None
+    return {**row.data, "translations": {t.lang: t.data for t in row.translations}}
 
 
 def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from bot.i18n import FSI, PDI, RLM, is_rtl, isolate, rtl_lines
+from bot.text import word_changes
 
 #: Telegram's limit for one message (after entity parsing); we also keep the raw HTML under it.
 MAX_MESSAGE = 4096
@@ -61,6 +62,19 @@ def embed(text: str, lang: str) -> str:
         isolate(line) if any(unicodedata.bidirectional(ch) in other for ch in line) else line
         for line in text.split("\n")
     )
+
+
+def marked_changes(old: str, new: str) -> str:
+    """A word-level diff as HTML: removed words struck through, added ones bold."""
+    parts = []
+    for op, words in word_changes(old, new):
+        if op == "del":
+            parts.append(f"<s>{esc(words)}</s>")
+        elif op == "add":
+            parts.append(bold(words))
+        else:
+            parts.append(esc(words))
+    return " ".join(parts)
 
 
 def strip_html(html_text: str) -> str:

@@ -219,8 +219,10 @@ def _program(t: Translator, content: Content, verdict: Verdict) -> list[str]:
         missing = t.join_and([fact_name(t, fact) for fact in verdict.missing])
         lines.append(esc(t("Still needed: {facts}", facts=missing)))
     lines += ["– " + esc(reason) for reason in verdict_reasons(t, verdict, content)]
-    if verdict.source:
-        lines.append(italic(t("Source: {source}", source=embed(verdict.source, t.lang))))
+    program = content.programs[verdict.program]
+    source = program.translations.get(t.lang, {}).get("source") or verdict.source
+    if source:
+        lines.append(italic(t("Source: {source}", source=embed(source, t.lang))))
     return lines
 
 

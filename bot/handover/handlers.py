@@ -244,7 +244,11 @@ async def typed_answer(update: Update, context: LotseContext) -> State:
     if not isinstance(writing, Writing):
         return END
     if not text or len(text) > s.ANSWER_MAX:
-        limit = t("Please keep it under {n} characters.", n=s.ANSWER_MAX)
+        limit = t.ngettext(
+            "Please keep it under {n} character.",
+            "Please keep it under {n} characters.",
+            s.ANSWER_MAX,
+        )
         await answer(update, views.say(t, limit))
         return WRITING
     context.user_data.pop(KEY, None)

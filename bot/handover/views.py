@@ -6,6 +6,7 @@ direction; everything around them is in the reader's language.
 
 from __future__ import annotations
 
+from bot.answers.normalise import guess_language
 from bot.chat.keyboards import data
 from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
 from bot.db.models import Handover
@@ -85,11 +86,24 @@ def withdrawn(t: Translator) -> Reply:
 
 
 def relayed(t: Translator, handover: Handover) -> Reply:
-    """The advisor's answer, as they wrote it, with the question it answers."""
+    """The advisor's answer, as they wrote it, with the question it answers.
+
+    When the answer is plainly written in another language than the reader's (by its
+    script or telltale words), the heading says which, and the answer runs in its direction.
+    """
+    answer = handover.answer or ""
+    written = guess_language(answer)
+    if written is not None and written != t.lang:
+        head = t(
+            "Answer from an advisor, written in {language}:", language=language_name(t, written)
+        )
+        said = directed(esc(embed(answer, written)), written)
+    else:
+        head, said = t("Answer from an advisor:"), esc(embed(answer, t.lang))
     lines = [
-        bold("💬 " + t("Answer from an advisor:")),
+        bold("💬 " + head),
         "",
-        esc(embed(handover.answer or "", t.lang)),
+        said,
         "",
         italic(t("Your question:")),
         directed(italic(embed(handover.question, t.lang)), handover.lang),

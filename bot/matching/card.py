@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from bot.catalog.schema import REFERENCE_LANGUAGE, Content, Offer
+from bot.catalog.translations import is_outdated
 from bot.chat.keyboards import data, refer_button
 from bot.chat.render import Button, Reply, bold, directed, embed, esc, italic
 from bot.i18n import Translator
@@ -106,6 +107,8 @@ def card(
     title = bold(offer_title(content, offer.id, used))
     description = (texts.get("description") or "").strip()
     parts.append(directed(title + ("\n" + esc(description) if description else ""), used))
+    if is_outdated(offer, used):
+        parts += _current_german(t, offer)
     parts.append(directed("\n".join(_facts(t, content, offer, texts, left)), t.lang))
     reasons = [reason_text(t, reason, content) for reason in found.reasons]
     if reasons:
@@ -114,6 +117,14 @@ def card(
     back = Button("◀ " + t("Back to the list"), data("S", "r", str(back_page)))
     refer = ((refer_button(t, offer.id),),) if can_refer else ()
     return Reply("\n\n".join(parts), (*refer, (back,)))
+
+
+def _current_german(t: Translator, offer: Offer) -> list[str]:
+    """A note that the translation is older than the German text, and the German text."""
+    note = t("The German text of this offer has changed since it was translated. It now reads:")
+    german = offer.translations[REFERENCE_LANGUAGE]
+    text = (german.get("description") or german.get("title") or "").strip()
+    return [directed("ℹ️ " + italic(note), t.lang), directed(italic(esc(text)), REFERENCE_LANGUAGE)]
 
 
 def venue(content: Content, offer_id: str, lang: str) -> Venue | None:

@@ -260,7 +260,17 @@ async def typed_message(update: Update, context: LotseContext) -> State:
         return END
     if len(text) > MESSAGE_MAX:
         context.user_data[KEY] = relay
-        await answer(update, say(t, t("Please keep it under {n} characters.", n=MESSAGE_MAX)))
+        await answer(
+            update,
+            say(
+                t,
+                t.ngettext(
+                    "Please keep it under {n} character.",
+                    "Please keep it under {n} characters.",
+                    MESSAGE_MAX,
+                ),
+            ),
+        )
         return WRITING
     reader_id = referral.coach_id if relay.to_coach else referral.advisor_id
     if reader_id is None:

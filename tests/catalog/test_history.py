@@ -58,17 +58,25 @@ def test_versions_are_listed_newest_first(seeded: Database):
     assert listed[0].author_id == ADMIN and not listed[0].removed
 
 
-def test_diff_shows_what_a_version_changed_as_yaml(seeded: Database):
+def test_last_changes_show_each_changed_field(seeded: Database):
     add_question(seeded)
     with seeded.session() as session:
-        lines = history.diff(session, "faq", "koeln-buendnis")
-        first = history.diff(session, "faq", "koeln-buendnis", 1)
-        missing = edit_error(history.diff, session, "faq", "koeln-buendnis", 7)
-    assert lines[:2] == ["--- faq/koeln-buendnis v1", "+++ faq/koeln-buendnis v2"]
-    assert [line for line in lines if line.startswith("+ ")] == ["+    - Ist Köln dabei?"]
-    assert all(line.startswith(("+", "@")) for line in first[2:])
-    assert "+id: koeln-buendnis" in first
-    assert (missing.code, missing.params["number"]) == ("not_found", 7)
+        [change] = history.last_changes(session, "faq", "koeln-buendnis")
+        assert history.last_changes(session, "faq", "gibt-es-nicht") == []
+    assert change.path == ("de", "questions")
+    assert change.after[-1] == "Ist Köln dabei?" and change.before == change.after[:-1]
+
+
+def test_field_changes_put_german_first_and_mark_what_came_and_went():
+    before = {"id": "x", "source": "A", "translations": {"de": {"answer": "alt"}, "en": {}}}
+    after = {"id": "x", "translations": {"de": {"answer": "neu"}, "ar": {"answer": "جديد"}}}
+    changes = history.field_changes(before, after)
+    assert [(c.path, c.before, c.after) for c in changes] == [
+        (("source",), "A", None),
+        (("de", "answer"), "alt", "neu"),
+        (("ar", "answer"), None, "جديد"),
+    ]
+    assert history.field_changes(after, after) == []
 
 
 def test_rollback_makes_a_new_version_equal_to_an_old_one(seeded: Database):
@@ -83,10 +91,8 @@ def test_rollback_makes_a_new_version_equal_to_an_old_one(seeded: Database):
         )
         newest = history.versions(session, "faq", "koeln-buendnis")[0]
         assert (newest.number, newest.origin, newest.action) == (3, "rollback", "changed")
-        assert history.diff(session, "faq", "koeln-buendnis")[3:] == [
-            line.replace("+", "-", 1) if line.startswith("+ ") else line
-            for line in history.diff(session, "faq", "koeln-buendnis", 2)[3:]
-        ]
+        [undone] = history.last_changes(session, "faq", "koeln-buendnis")
+        assert undone.before[-1] == "Ist Köln dabei?" and undone.after == undone.before[:-1]
 
 
 def test_rollback_restores_a_removed_entry_and_can_remove_it_again(seeded: Database):
@@ -238,14 +244,13 @@ def test_the_services_pick_up_a_change_at_once(database_url: str):
     services.db.dispose()
 
 
-def test_compare_shows_what_a_rollback_would_change(seeded: Database):
+def test_restore_changes_show_what_a_rollback_would_change(seeded: Database):
     add_question(seeded)
     with seeded.session() as session:
-        change = history.compare(session, "faq", "koeln-buendnis", 1)
-        assert history.compare(session, "faq", "koeln-buendnis", 2)[2:] == []
-        missing = edit_error(history.compare, session, "faq", "koeln-buendnis", 3)
-    assert change[:2] == ["--- faq/koeln-buendnis v2", "+++ faq/koeln-buendnis v1"]
-    assert [line for line in change if line.startswith("- ")] == ["-    - Ist Köln dabei?"]
+        [change] = history.restore_changes(session, "faq", "koeln-buendnis", 1)
+        assert history.restore_changes(session, "faq", "koeln-buendnis", 2) == []
+        missing = edit_error(history.restore_changes, session, "faq", "koeln-buendnis", 3)
+    assert change.path == ("de", "questions") and change.before[-1] == "Ist Köln dabei?"
     assert missing.code == "not_found"
 
 

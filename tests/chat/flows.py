@@ -60,3 +60,15 @@ async def walk_to(chat: Chat, wanted: str, limit: int = 30) -> Sent:
 def kept(chat: Chat) -> dict[str, Any]:
     """What the bot keeps for the chat's user between updates (its user_data)."""
     return dict(chat.app.user_data.get(chat.user_id, {}))
+
+
+async def after_german_change(chat: Chat, choice: str = "⚠️ Mark as outdated") -> Sent:
+    """Walk on to the questions about the other languages after a German change, answer
+    each with `choice`, and return what comes next."""
+    asked = await walk_to(chat, "You have changed the German text.")
+    while "You have changed the German text." in asked.text:
+        await chat.press_on(asked, dict(asked.buttons)[choice])
+        found = chat.latest_with_buttons()
+        assert found is not None
+        asked = found
+    return asked

@@ -10,17 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from flows import KALK, seat, to_list, walk_to
+from flows import KALK, after_german_change, seat, to_list, walk_to
 from sqlalchemy import func, select
 
 from bot.admin import editor_handlers
 from bot.admin.handlers import GROUP
 from bot.answers.unanswered import record_unanswered
 from bot.catalog import history
+from bot.catalog.translations import Status, status
 from bot.chat.driver import Chat
 from bot.chat.transport import UpdateFactory
 from bot.db.models import AuditEntry, ContentEntryVersion, ContentVersion, UnansweredQuestion
 from bot.i18n import translator
+from bot.matching.words import language_name
 from bot.services import Services
 from bot.users.service import revoke_role
 
@@ -174,13 +176,18 @@ async def test_editing_an_offer_changes_its_title_and_capacity_and_keeps_the_res
     assert "Please type a whole number, for example 12." in again.text
     assert "How many places are there?" in again.text
     await admin.send("12")
+    await after_german_change(admin)  # the title changed: the other languages are outdated
     await walk_to(admin, "another language")
     [preview] = await admin.press("No, show the preview")
     assert "<b>Coaching in Kalk</b>" in preview.html and "12 von 12" in preview.text
     await admin.press("Publish")
     after = services.content.offers[KALK]
     assert after.capacity == 12 and after.translations["de"]["title"] == "Coaching in Kalk"
-    assert after.translations["ar"] == before.translations["ar"]  # not asked: kept
+    # Not asked: kept, and marked as made from the German before the change (outdated).
+    assert {k: v for k, v in after.translations["ar"].items() if k != "made_from"} == dict(
+        before.translations["ar"]
+    )
+    assert status(after, "ar") is Status.OUTDATED and status(before, "ar") is Status.CURRENT
     assert (after.geo, after.coach, after.audience) == (before.geo, before.coach, before.audience)
     assert after.translations["de"]["schedule"] == before.translations["de"]["schedule"]
 
@@ -276,12 +283,16 @@ async def test_an_unanswered_group_becomes_a_new_faq_entry_and_leaves_the_inbox(
     [(_, button)] = [b for b in group_view.buttons if b[1].startswith("Q:n:")]
     group = button.split(":")[2]
     [asked] = await admin.press("Answer with a new FAQ entry")
-    assert "The questions:" in asked.text and english[1] in asked.text
-    assert "Type the answer in English." in asked.text
-    await admin.send("At the housing office of the city of Cologne.")
+    assert "Type the question in German" in asked.text  # German first: it is required
+    assert "As asked in English:" in asked.text and english[1] in asked.text
     [asked] = await admin.send("Wo bekomme ich einen Wohnberechtigungsschein?")  # German title
     assert "Type the answer in German." in asked.text
     await admin.send(ANSWER)
+    asked = await walk_to(admin, "Type the question in English")
+    assert english[1] in asked.text and "⏭ Skip this language" in asked.labels
+    [asked] = await admin.press("Keep")
+    assert "Type the answer in English." in asked.text
+    await admin.send("At the housing office of the city of Cologne.")
     await walk_to(admin, "another language")
     [preview] = await admin.press("No, show the preview")
     assert "— English —" in preview.text and "housing office" in preview.text
@@ -441,3 +452,111 @@ async def test_back_goes_to_the_previous_question_and_the_dialog_times_out(
     [said] = [c.params["text"] for c in admin.request.calls[seen:] if c.method == "sendMessage"]
     assert "no answer for 30 minutes" in said
     assert editor_handlers.KEY not in admin.app.user_data.get(KOELN_ADMIN, {})
+
+
+async def test_edit_offers_the_closest_entries_for_a_misspelt_id_or_a_few_words(
+    office: Office,
+) -> None:
+    old = snapshot(office.services)
+    [offered] = await office.koeln.send("/edit koeln-teilnahm")
+    assert "There is no entry with the id “koeln-teilnahm”. Did you mean one of these?" in (
+        offered.text
+    )
+    assert offered.labels[0].startswith("koeln-teilnahme · Does Cologne (Köln) take part")
+    assert offered.labels[-1] == "✖ Cancel"
+    [asked] = await office.koeln.press(offered.labels[0])
+    assert "koeln-teilnahme" in asked.text
+    await office.koeln.press("✖ Cancel")
+    # Words find titles; only the admin's own entries are offered (no state-wide ones).
+    [words] = await office.koeln.send("/hide Sprachkurs A2")
+    assert any("koeln-sprachkurs-a2" in label for label in words.labels)
+    assert not any("dortmund" in label for label in words.labels)
+    [confirm] = await office.koeln.press(next(x for x in words.labels if "a2" in x))
+    assert "Hide" in confirm.text or confirm.labels
+    await office.koeln.press("✖ Cancel")
+    [none] = await office.bonn.send("/edit koeln-teilnahm")
+    assert "There is no entry with the id “koeln-teilnahm”." in none.text
+    assert none.labels == []
+    # A press from before, once the dialog moved on, is stale; a forged index too.
+    await office.koeln.press_on(offered, offered.buttons[0][1])
+    assert office.koeln.notices() == [STALE]
+    assert snapshot(office.services) == old
+
+
+def english(lang: str) -> str:
+    return language_name(translator("en"), lang)
+
+
+async def test_after_a_german_change_edit_asks_about_each_other_language(office: Office) -> None:
+    admin, services = office.koeln, office.services
+    entry_id = "koeln-teilnahme"
+    before = services.content.faq[entry_id]
+    others = [lang for lang in before.translations if lang != "de"]
+    await admin.send(f"/edit {entry_id}")
+    await walk_to(admin, "Type the answer in German.")
+    await admin.send("Ja, Köln macht mit (neuer Text).")
+    first = await walk_to(admin, "You have changed the German text.")
+    assert f"What about the {english(others[0])} text?" in first.text
+    assert first.labels[:3] == ["✏️ Update it now", "✓ Still correct", "⚠️ Mark as outdated"]
+    # A choice for another language than the one asked is stale.
+    serial = first.buttons[0][1].split(":")[2]
+    await admin.press_data(f"E:t:{serial}:{others[1]}:k")
+    assert admin.notices() == [STALE]
+    choices = {others[0]: "✓ Still correct", others[1]: "⚠️ Mark as outdated"}
+    choices |= {lang: "⚠️ Mark as outdated" for lang in others[2:]}
+    choices[others[2]] = "✏️ Update it now"
+    for lang in others:
+        asked = admin.latest_with_buttons()
+        assert f"What about the {english(lang)} text?" in asked.text
+        [after] = await admin.press(choices[lang])
+        if choices[lang] == "✏️ Update it now":
+            assert f"Type the question in {english(lang)}" in after.text
+            await walk_to(admin, f"Type the answer in {english(lang)}.")
+            await admin.send("Updated answer")
+    languages = await walk_to(admin, "Do you want to add or change the texts in another language?")
+    [preview] = await admin.press_on(languages, dict(languages.buttons)["👁 No, show the preview"])
+    assert "The other languages:" in preview.text
+    assert f"{english(others[0])}: ✅ current" in preview.text
+    assert f"{english(others[1])}: ⚠️ outdated" in preview.text
+    await admin.press("✅ Publish")
+    after = services.content.faq[entry_id]
+    assert after.translations["de"].answer == "Ja, Köln macht mit (neuer Text)."
+    assert status(after, others[0]) is Status.CURRENT
+    assert status(after, others[1]) is Status.OUTDATED
+    assert status(after, others[2]) is Status.CURRENT
+    assert after.translations[others[2]].answer == "Updated answer"
+    assert after.translations[others[0]].answer == before.translations[others[0]].answer
+
+
+async def test_edit_changes_one_question_or_a_few_words_without_retyping(office: Office) -> None:
+    admin, services = office.koeln, office.services
+    entry_id = "koeln-teilnahme"
+    before = services.content.faq[entry_id].translations["de"]
+    [asked] = await admin.send(f"/edit {entry_id}")
+    assert "Type the question in German" in asked.text
+    assert "Or press ✏️ and a number to reword only that question." in asked.text
+    assert "✏️ 2" in asked.labels and f"✏️ {len(before.questions) + 1}" not in asked.labels
+    [pick] = await admin.press("✏️ 2")
+    assert "Type the new wording of question 2." in pick.text and "✏️ 1" not in pick.labels
+    [reworded] = await admin.send("Ist Köln eine Bündniskommune von Gemeinsam klappt's?")
+    assert "Ist Köln eine Bündniskommune von Gemeinsam klappt's?" in reworded.text
+    assert before.questions[1] not in reworded.text and before.questions[2] in reworded.text
+    [answer] = await admin.press("✓ Keep")
+    assert "Type the answer in German." in answer.text
+    assert "To change only some words, send: old words → new words" in answer.text
+    [missing] = await admin.send("gibt es gar nicht → egal")
+    assert "“gibt es gar nicht” is not in the text." in missing.text
+    [twice] = await admin.send("Köln → Cologne")
+    assert "“Köln” is in the text more than once." in twice.text
+    [changed] = await admin.send("im Oktober 2018 => im Oktober 2018 (laut Quelle)")
+    assert "im Oktober 2018 (laut Quelle)" in changed.text
+    assert "Type the answer in German." in changed.text  # still here: more, or Keep
+    await admin.press("✓ Keep")
+    await after_german_change(admin)
+    languages = await walk_to(admin, "Do you want to add or change the texts in another language?")
+    await admin.press_on(languages, dict(languages.buttons)["👁 No, show the preview"])
+    await admin.press("✅ Publish")
+    after = services.content.faq[entry_id].translations["de"]
+    assert after.questions[1] == "Ist Köln eine Bündniskommune von Gemeinsam klappt's?"
+    assert after.questions[0] == before.questions[0] and after.questions[2:] == before.questions[2:]
+    assert after.answer == before.answer.replace("im Oktober 2018", "im Oktober 2018 (laut Quelle)")

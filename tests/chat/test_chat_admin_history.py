@@ -55,14 +55,16 @@ async def test_history_shows_the_versions_and_the_last_change_and_restores_one(
     assert "geänderter Text" in changed.text
     [shown] = await admin.send("/history koeln-teilnahme")
     assert "History of FAQ entries “koeln-teilnahme”" in shown.text
-    assert "v2 · " in shown.text and "changed (upload) · User 31" in shown.text
+    assert "v2 · " in shown.text and "changed (upload) · admin (Köln)" in shown.text
     assert "v1 · " in shown.text and "added (shipped content)" in shown.text
-    assert "v2 · " in shown.text
-    assert "+      Ja (geänderter Text). Die Stadt Köln" in shown.text
-    assert "-      Ja. Die Stadt Köln" in shown.text
+    # What changed, word by word: struck through what went, bold what came.
+    assert "<b>de · answer:</b> <s>Ja.</s> <b>Ja (geänderter Text).</b> Die Stadt" in shown.html
+    assert "Translations made from the German before: ar, en, fa, fr, ru, tr, uk" in shown.text
+    assert "Translations: ⚠️ en · ⚠️ ar · ⚠️ fa" in shown.text
     assert shown.labels == ["↩ v1"]
     [ask] = await admin.press("↩ v1")
     assert "Restore version 1 of “koeln-teilnahme”?" in ask.text
+    assert "<s>Ja (geänderter Text).</s> <b>Ja.</b>" in ask.html
     before = version(services)
     [done] = await admin.press("Restore version 1")
     assert "is as in version 1 again" in done.text
@@ -71,6 +73,7 @@ async def test_history_shows_the_versions_and_the_last_change_and_restores_one(
     assert "geänderter Text" not in restored.text and "Oktober 2018" in restored.text
     [again] = await admin.send("/history koeln-teilnahme")
     assert "v3 · " in again.text and "(rollback)" in again.text
+    assert "Translations: ✅ en · ✅ ar" in again.text
 
 
 async def test_history_refuses_what_the_admin_does_not_administer_and_unknown_ids(
@@ -144,9 +147,11 @@ async def test_the_inbox_adds_a_groups_questions_to_an_entry_which_then_answers_
     await admin.send("/unanswered")
     await admin.press("1")
     [offered] = await admin.press("Add to an existing entry")
-    assert "Macht Köln bei Gemeinsam klappt's mit?" in offered.labels
-    [ask] = await admin.press("Macht Köln bei Gemeinsam klappt's mit?")
-    assert "Add 1 questions as ways to ask" in ask.text
+    # The candidates are named in the admin's language (English), the questions German.
+    title = "Does Cologne (Köln) take part in Gemeinsam klappt's?"
+    assert title in offered.labels
+    [ask] = await admin.press(title)
+    assert "Add 1 question as a way to ask" in ask.text
     [done] = await admin.press("Add them")
     assert "Lotse answers them from now on" in done.text
     assert unanswered(services) == 0

@@ -202,16 +202,20 @@ async def test_an_arabic_answer_asks_the_german_title_and_answer_too(office: Off
     item = await open_answered(admin, ARABIC_QUESTION)
     assert "Asked in العربية · Köln" in item.text and ARABIC_ANSWER in item.text
     [asked] = await admin.press("Turn into an FAQ entry")
-    assert "Type the question in Arabic, as people would ask it." in asked.text
-    assert ARABIC_QUESTION in asked.text
-    await admin.press("Keep")
-    [asked] = await admin.press("Keep")
+    # German first (required), with what was asked and answered in Arabic beside it.
     assert "Type the question in German, as people would ask it." in asked.text
-    assert asked.labels == ["◀ Back", "✖ Cancel"]  # German is required
+    assert "As asked in Arabic:" in asked.text and ARABIC_QUESTION in asked.text
+    assert asked.labels == ["✖ Cancel"]  # German is required
     [asked] = await admin.send(GERMAN_TITLE)
     assert "Type the answer in German." in asked.text
+    assert "The answer in Arabic:" in asked.text and ARABIC_ANSWER in asked.text
     [asked] = await admin.send(ANSWER)
     assert "Suggested: koeln-fahrrad-reparieren-lassen" in asked.text
+    # Then Arabic, prefilled: kept here (it could be skipped).
+    asked = await walk_to(admin, "Type the question in Arabic, as people would ask it.")
+    assert ARABIC_QUESTION in asked.text and "⏭ Skip this language" in asked.labels
+    await admin.press("Keep")
+    await admin.press("Keep")
     await walk_to(admin, "another language")
     [preview] = await admin.press("No, show the preview")
     assert "— Deutsch —" in preview.text and "— العربية —" in preview.text
@@ -233,13 +237,15 @@ async def test_a_question_can_be_kept_or_changed_before_it_becomes_an_entry(
     english = "Where can I get my bike repaired?"
     number = answered(services, english, "At the bike workshop in Kalk.", "en")
     await open_answered(admin, english)
-    await admin.press("Turn into an FAQ entry")
-    [asked] = await admin.send(english + "\nWhere is a bike workshop in Cologne?")
-    assert "Type the answer in English." in asked.text
-    [asked] = await admin.send("At the bike workshop in Kalk, on Tuesdays.")
-    assert "Type the question in German" in asked.text
+    [asked] = await admin.press("Turn into an FAQ entry")
+    assert "Type the question in German" in asked.text and english in asked.text
     await admin.send(GERMAN_TITLE)
     await admin.send(ANSWER)
+    await walk_to(admin, "Type the question in English")
+    [asked] = await admin.send(english + "\nWhere is a bike workshop in Cologne?")
+    assert "Type the answer in English." in asked.text
+    assert "At the bike workshop in Kalk." in asked.text  # the advisor's answer, to keep
+    await admin.send("At the bike workshop in Kalk, on Tuesdays.")
     await walk_to(admin, "another language")
     await admin.press("No, show the preview")
     await admin.press("Publish")

@@ -22,6 +22,7 @@ from bot.handover import handlers
 from bot.handover import service as s
 from bot.handover.words import ERRORS
 from bot.i18n import translator
+from bot.matching.words import language_name
 from bot.services import Services
 from bot.users.service import grant_role, revoke_role, set_language, set_municipality
 
@@ -318,7 +319,10 @@ async def test_an_answer_too_long_or_to_a_blocked_asker_says_so(people, services
     p.first.receive()
     await p.first.press("✍")
     [long] = await p.first.send("x" * (s.ANSWER_MAX + 1))
-    assert long.text == de("Please keep it under {n} characters.", n=s.ANSWER_MAX)
+    keep = de.ngettext(
+        "Please keep it under {n} character.", "Please keep it under {n} characters.", s.ANSWER_MAX
+    )
+    assert long.text == keep and str(s.ANSWER_MAX) in keep
     p.request.blocked.add(VOLUNTEER)
     [failed] = await p.first.send(ANSWER)
     assert de("I could not pass your answer on: the person has blocked the bot.") in failed.text
@@ -426,3 +430,18 @@ async def test_an_advisor_whose_role_is_taken_away_can_neither_take_nor_answer(
     await p.second.press_on(english, data_of(english, "H:t:"))  # an old "I'll answer"
     assert p.second.notices() == [en(ERRORS["not_allowed"])]
     assert [(r.state, r.taken_by) for r in stored(services)] == [(s.OPEN, None)]
+
+
+async def test_the_asker_sees_in_which_language_the_advisor_answered(
+    people, services: Services
+) -> None:
+    p = await people()
+    await hand_over(p)
+    p.first.receive(), p.second.receive()
+    await p.first.press("✍")
+    arabic = "في Radhaus Kalk، أيام الثلاثاء من 14 إلى 18."
+    await p.first.send(arabic)
+    [answer] = p.volunteer.receive()
+    head = de("Answer from an advisor, written in {language}:", language=language_name(de, "ar"))
+    assert head in answer.text and arabic in answer.text
+    assert "\u200f" in answer.html  # the answer runs right to left

@@ -173,12 +173,13 @@ async def test_admins_get_the_admin_commands_in_their_own_chats_menu(
     assert menu["scope"] == {"type": "chat", "chat_id": 77}
     names = [c["command"] for c in menu["commands"]]
     assert names[:2] == ["start", "help"]
-    assert names[-11:] == [
+    assert names[-12:] == [
         "invite",
         "users",
         "export",
         "unanswered",
         "history",
+        "translations",
         "new",
         "edit",
         "hide",
