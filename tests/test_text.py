@@ -44,7 +44,11 @@ def test_an_excerpt_is_one_short_line_that_shows_what_is_hidden():
 def test_text_of_the_other_direction_is_isolated_line_by_line():
     assert embed("Jobcenter\nسلام", "ar") == f"{FSI}Jobcenter{PDI}\nسلام"
     assert embed("Jobcenter\nسلام", "de") == f"Jobcenter\n{FSI}سلام{PDI}"
-    assert embed("12:00", "ar") == "12:00"
+    # Numbers keep their order in right-to-left text: "+49 221 0000010" not "0000010 221 49+".
+    assert embed("12:00", "ar") == f"{FSI}12:00{PDI}"
+    assert embed("+49 221 0000010", "fa") == f"{FSI}+49 221 0000010{PDI}"
+    assert embed("12:00", "de") == "12:00"
+    assert embed("١٢:٠٠ مساءً", "ar") == "١٢:٠٠ مساءً"  # Arabic digits belong to the text
 
 
 @pytest.mark.parametrize(

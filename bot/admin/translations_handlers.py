@@ -109,16 +109,25 @@ def _pressed(context: LotseContext) -> tuple[str, str, Entry | None]:
     return lang, kind, entries.get(entry_id) if entry_id else None
 
 
-@admin_only
-async def open_entry(update: Update, context: LotseContext) -> None:
-    """Show one entry in German and in the language pressed, with what changed in German."""
+async def _pressed_mine(update: Update, context: LotseContext) -> tuple[str, str, Entry] | None:
+    """The language, kind and entry pressed, if it still exists and is the admin's to change
+    (else say why not and return None)."""
     lang, kind, entry = _pressed(context)
     if entry is None:
         await _refuse(update, context, "not_found")
-        return
+        return None
     if not _may_change(context, kind, entry):
         await _refuse(update, context, "not_yours")
+        return None
+    return lang, kind, entry
+
+
+@admin_only
+async def open_entry(update: Update, context: LotseContext) -> None:
+    """Show one entry in German and in the language pressed, with what changed in German."""
+    if (pressed := await _pressed_mine(update, context)) is None:
         return
+    lang, kind, entry = pressed
     found = status(entry, lang)
     item = views.Opened(kind, entry, lang, found)
     mark = texts_of(entry).get(lang, {}).get("made_from")
@@ -136,10 +145,9 @@ async def open_entry(update: Update, context: LotseContext) -> None:
 @admin_only
 async def keep_translation(update: Update, context: LotseContext) -> None:
     """Mark an outdated translation as still correct for the current German text."""
-    lang, kind, entry = _pressed(context)
-    if entry is None:
-        await _refuse(update, context, "not_found")
+    if (pressed := await _pressed_mine(update, context)) is None:
         return
+    lang, kind, entry = pressed
     if lang not in _languages():
         await _refuse(update, context, "no_translation")
         return

@@ -52,7 +52,7 @@ def _facts(t: Translator, appointment: Appointment, tz: ZoneInfo, viewer: int) -
     lines = [
         bold(embed(appointment.title, t.lang)),
         _field(t, t("When:"), when(t, appointment.starts_at, tz)),
-        _field(t, t("Duration:"), t("{n} minutes", n=appointment.minutes)),
+        _field(t, t("Duration:"), t.ngettext("{n} minute", "{n} minutes", appointment.minutes)),
     ]
     if appointment.place:
         lines.append(_field(t, t("Place:"), appointment.place))

@@ -70,6 +70,10 @@ RELATIVE_DAYS: dict[str, dict[str, int]] = {
     "uk": {"сьогодні": 0, "завтра": 1, "післязавтра": 2},
     "ar": {"اليوم": 0, "غدا": 1, "بكرة": 1, "بعد غد": 2, "بعد بكرة": 2},
     "fa": {"امروز": 0, "فردا": 1, "پس‌فردا": 2},
+    "ps": {"نن": 0, "سبا": 1, "بل سبا": 2},
+    "ku": {"îro": 0, "sibê": 1, "dusibê": 2},
+    "ti": {"ሎሚ": 0, "ጽባሕ": 1, "ድሕሪ ጽባሕ": 2},
+    "so": {"maanta": 0, "berri": 1, "saadambe": 2},
 }
 #: Words that may stand before a day: "am Dienstag", "le 24 novembre", "в среду".
 DAY_WORDS: dict[str, tuple[str, ...]] = {
@@ -91,6 +95,9 @@ TIME_WORDS: dict[str, tuple[str, ...]] = {
     "uk": ("о", "об"),
     "ar": ("الساعة",),
     "fa": ("ساعت",),
+    "ku": ("saet",),
+    "ti": ("ሰዓት",),
+    "so": ("saacadda",),
 }
 #: Words after a number that make it a time of day in every language ("14 Uhr", "14h").
 CLOCK_WORDS = ("uhr", "h")

@@ -56,8 +56,11 @@ def directed(html_text: str, lang: str) -> str:
 
 def embed(text: str, lang: str) -> str:
     """Isolate text of the other direction than lang's (a Latin name in Arabic, an Arabic note
-    in German) so that it keeps its own; each line on its own, as a line break ends a run."""
-    other = ("L",) if is_rtl(lang) else ("R", "AL")
+    in German) so that it keeps its own; each line on its own, as a line break ends a run.
+
+    In a right-to-left language, a line with European digits is isolated too: a phone
+    number, a date or a time would otherwise show its groups in reverse order."""
+    other = ("L", "EN") if is_rtl(lang) else ("R", "AL")
     return "\n".join(
         isolate(line) if any(unicodedata.bidirectional(ch) in other for ch in line) else line
         for line in text.split("\n")

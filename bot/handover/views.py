@@ -89,17 +89,16 @@ def relayed(t: Translator, handover: Handover) -> Reply:
     """The advisor's answer, as they wrote it, with the question it answers.
 
     When the answer is plainly written in another language than the reader's (by its
-    script or telltale words), the heading says which, and the answer runs in its direction.
+    script or telltale words), the heading says which.
     """
     answer = handover.answer or ""
     written = guess_language(answer)
+    head = t("Answer from an advisor:")
     if written is not None and written != t.lang:
         head = t(
             "Answer from an advisor, written in {language}:", language=language_name(t, written)
         )
-        said = directed(esc(embed(answer, written)), written)
-    else:
-        head, said = t("Answer from an advisor:"), esc(embed(answer, t.lang))
+    said = esc(embed(answer, t.lang))  # isolated: it keeps its own direction
     lines = [
         bold("💬 " + head),
         "",

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from flows import seat
 
 from bot.catalog.translations import Status, status
 from bot.chat.driver import Chat
 from bot.chat.transport import UpdateFactory
-from bot.db.models import ContentVersion
 from bot.services import Services
-from bot.users.service import grant_role, set_language, set_municipality
-from tests.chat.test_chat_admin_history import CHANGED
+from tests.chat.test_chat_admin_history import CHANGED, version
 
 ADMIN, BONN, VOLUNTEER = 41, 42, 43
 NOT_ADMIN = "Only the admins of Lotse can do that."
@@ -21,20 +19,16 @@ OUTDATED_NOTE = "The German text of this answer has changed since it was transla
 
 @pytest.fixture
 async def people(running, services: Services) -> tuple[Chat, Chat, Chat]:
-    for user_id, town in ((ADMIN, "koeln"), (BONN, "bonn"), (VOLUNTEER, "koeln")):
-        with services.db.session() as session:
-            set_language(session, user_id, "en")
-            set_municipality(session, user_id, town)
-    with services.db.session() as session:
-        grant_role(session, ADMIN, "admin", "koeln")
-        grant_role(session, BONN, "admin", "bonn")
+    seat(
+        services,
+        (
+            (ADMIN, "admin", "koeln", "en"),
+            (BONN, "admin", "bonn", "en"),
+            (VOLUNTEER, None, "koeln", "en"),
+        ),
+    )
     app, request = await running(services)
     return tuple(Chat(app, request, UpdateFactory(u, "en")) for u in (ADMIN, BONN, VOLUNTEER))
-
-
-def version(services: Services) -> int:
-    with services.db.session() as session:
-        return session.scalar(select(func.max(ContentVersion.id)))
 
 
 async def test_a_reader_of_an_outdated_translation_is_told_and_gets_the_current_german(

@@ -444,4 +444,4 @@ async def test_the_asker_sees_in_which_language_the_advisor_answered(
     [answer] = p.volunteer.receive()
     head = de("Answer from an advisor, written in {language}:", language=language_name(de, "ar"))
     assert head in answer.text and arabic in answer.text
-    assert "\u200f" in answer.html  # the answer runs right to left
+    assert f"\u2068{arabic}\u2069" in answer.html  # isolated: it keeps its direction
